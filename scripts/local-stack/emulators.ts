@@ -1,0 +1,130 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import S3rver from 's3rver';
+import { assertPortFree, freePort, waitForPort } from './ports';
+
+const ROOT = path.resolve(__dirname, '../..');
+const KINESIS_MAIN = path.join(ROOT, 'node_modules/kinesis-local/main.js');
+const KINESIS_CERT = path.join(ROOT, 'node_modules/kinesis-local/server.json');
+const BIND_LOOPBACK = path.join(__dirname, 'bind-loopback.cjs');
+
+/** Credentials the whole local stack uses: s3rver accepts only these, kinesis-mock accepts any. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+export const LOCAL_REGION = 'us-east-1';
+
+export interface Emulator {
+  readonly endpoint: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+export interface KinesisMock extends Emulator {
+  readonly pid: number;
+  /** Whether the child process is still running. */
+  alive(): boolean;
+}
+
+export interface KinesisMockOptions {
+  /** Plain-HTTP port; a free one when omitted. */
+  port?: number;
+  /** Folder for persisted data; with it the emulator keeps its streams and records across restarts. */
+  dataDir?: string;
+  /** `INITIALIZE_STREAMS`, e.g. `"wine-input:1,wine-predictions:1"`. */
+  initializeStreams?: string;
+  /** Where the emulator's own stdout/stderr go; inherited streams clutter test output, so a file by default. */
+  logFile?: string;
+}
+
+/**
+ * Starts kinesis-mock (npm `kinesis-local`) as a child process bound to 127.0.0.1 and resolves once it accepts
+ * connections. Stop it with `stop()`: SIGTERM by PID, then SIGKILL after 3 s (it sometimes ignores SIGTERM).
+ */
+export async function startKinesisMock(options: KinesisMockOptions = {}): Promise<KinesisMock> {
+  const port = options.port ?? (await freePort());
+  await assertPortFree(port, 'Kinesis emulator');
+  const tlsPort = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    KINESIS_MOCK_PLAIN_PORT: String(port),
+    KINESIS_MOCK_TLS_PORT: String(tlsPort),
+    KINESIS_MOCK_CERT_PATH: KINESIS_CERT,
+    LOG_LEVEL: 'WARN',
+    ...(options.initializeStreams ? { INITIALIZE_STREAMS: options.initializeStreams } : {}),
+    ...(options.dataDir
+      ? {
+          SHOULD_PERSIST_DATA: 'true',
+          LOAD_DATA_IF_EXISTS: 'true',
+          PERSIST_PATH: options.dataDir,
+          PERSIST_INTERVAL: '200ms',
+        }
+      : {}),
+  };
+  const logFd = options.logFile ? fs.openSync(options.logFile, 'a') : 'ignore';
+  const child = spawn(process.execPath, ['-r', BIND_LOOPBACK, KINESIS_MAIN], {
+    env,
+    stdio: ['ignore', logFd, logFd],
+    cwd: options.dataDir ?? ROOT,
+  });
+  if (typeof logFd === 'number') fs.closeSync(logFd);
+  const pid = child.pid;
+  if (pid === undefined) throw new Error('kinesis-mock did not start (no PID)');
+  let exited = false;
+  child.once('exit', () => {
+    exited = true;
+  });
+  try {
+    await waitForPort(port, 30_000, () => !exited);
+  } catch (error) {
+    await stopChild(child);
+    throw new Error(`kinesis-mock failed to start on port ${port}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    port,
+    pid,
+    alive: () => !exited,
+    stop: () => stopChild(child),
+  };
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+export interface S3rverOptions {
+  port?: number;
+  /** Folder that holds the buckets' files. */
+  directory: string;
+  /** Buckets to create at start. */
+  buckets?: readonly string[];
+}
+
+/** Starts s3rver in this process on 127.0.0.1. */
+export async function startS3rver(options: S3rverOptions): Promise<Emulator> {
+  const port = options.port ?? (await freePort());
+  await assertPortFree(port, 'S3 emulator');
+  fs.mkdirSync(options.directory, { recursive: true });
+  const server = new S3rver({
+    port,
+    address: '127.0.0.1',
+    silent: true,
+    directory: options.directory,
+    configureBuckets: (options.buckets ?? []).map((name) => ({ name, configs: [] })),
+  });
+  await server.run();
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    port,
+    stop: async () => {
+      await server.close();
+    },
+  };
+}
