@@ -3,8 +3,8 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 /** @type {import('ts-jest').TsJestTransformerOptions} */
-const tsJest = { isolatedModules: true, diagnostics: false };
-// Type errors are caught by `npm run check` (tsc --noEmit); ts-jest only transpiles, which keeps the suite fast.
+const tsJest = { diagnostics: false };
+// Type errors are caught by `npm run check` (tsc --noEmit); with `isolatedModules` in tsconfig ts-jest only transpiles.
 const transform = { '^.+\\.ts$': ['ts-jest', tsJest] };
 
 /** @param {string} name @param {object} extra */
