@@ -1,0 +1,118 @@
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { ARTIFACT_FILES, signatureSchema, type ModelSignature } from '../../model/src/contract';
+import type { ModelLocation } from '../config';
+import { ModelLoadError, ModelNotFoundError } from '../errors';
+
+/** The files the function needs from a model folder. */
+export interface ModelArtifacts {
+  readonly modelBytes: Uint8Array;
+  readonly signature: ModelSignature;
+  /** Human-readable folder, e.g. `s3://wine-models/1/<run>/artifacts/model/` or a local path. */
+  readonly location: string;
+}
+
+/** Reads one file of the model folder. */
+type ReadFile = (name: string) => Promise<Uint8Array>;
+
+/**
+ * Fetches `model.onnx` and `signature.json` (in parallel) from S3 or a local folder and validates the signature.
+ *
+ * @param location - from the configuration (`MODEL_BUCKET`/`EXPERIMENT_ID`/`RUN_ID` or `MODEL_LOCATION`)
+ * @param s3 - client for S3 locations (unused for a local folder)
+ * @throws ModelNotFoundError naming the full S3 key or path of a missing file
+ * @throws ModelLoadError when a file cannot be read or the signature is invalid
+ * @example
+ * const { modelBytes, signature } = await fetchModelArtifacts(config.model, createS3Client());
+ */
+export async function fetchModelArtifacts(location: ModelLocation, s3?: S3Client): Promise<ModelArtifacts> {
+  const [folder, read] = location.kind === 'local' ? localReader(location.directory) : s3Reader(location, s3);
+  const [modelBytes, signatureBytes] = await Promise.all([
+    read(ARTIFACT_FILES.model),
+    read(ARTIFACT_FILES.signature),
+  ]);
+  return {
+    modelBytes,
+    signature: parseSignature(signatureBytes, folder + ARTIFACT_FILES.signature),
+    location: folder,
+  };
+}
+
+/**
+ * Parses and validates `signature.json`.
+ *
+ * @throws ModelLoadError listing every schema problem, naming the file
+ */
+export function parseSignature(bytes: Uint8Array, where: string): ModelSignature {
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(bytes).toString('utf8'));
+  } catch (error) {
+    throw new ModelLoadError(`${where} is not JSON: ${(error as Error).message}`, { cause: error });
+  }
+  const parsed = signatureSchema.safeParse(json);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ModelLoadError(`${where} is not a valid model signature: ${problems.join('; ')}`, {
+      cause: parsed.error,
+    });
+  }
+  return parsed.data;
+}
+
+function localReader(directory: string): [string, ReadFile] {
+  const folder = path.resolve(directory) + path.sep;
+  return [
+    folder,
+    async (name) => {
+      const file = folder + name;
+      try {
+        return await fs.readFile(file);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+          throw new ModelNotFoundError(file, { cause: error });
+        throw new ModelLoadError(`cannot read ${file}: ${(error as Error).message}`, { cause: error });
+      }
+    },
+  ];
+}
+
+function s3Reader(
+  location: { bucket: string; prefix: string },
+  s3: S3Client | undefined,
+): [string, ReadFile] {
+  const keyPrefix = location.prefix === '' ? '' : `${location.prefix}/`;
+  const folder = `s3://${location.bucket}/${keyPrefix}`;
+  return [
+    folder,
+    async (name) => {
+      if (!s3) throw new ModelLoadError(`no S3 client to read ${folder}${name}`);
+      const url = folder + name;
+      try {
+        const object = await s3.send(
+          new GetObjectCommand({ Bucket: location.bucket, Key: keyPrefix + name }),
+        );
+        if (!object.Body) throw new ModelLoadError(`${url} has no body`);
+        return await object.Body.transformToByteArray();
+      } catch (error) {
+        if (error instanceof ModelLoadError) throw error;
+        const code = error instanceof Error ? error.name : 'UnknownError';
+        if (code === 'NoSuchKey' || code === 'NotFound') throw new ModelNotFoundError(url, { cause: error });
+        if (code === 'NoSuchBucket') {
+          throw new ModelNotFoundError(url, {
+            cause: error,
+            why: `bucket ${location.bucket} does not exist`,
+          });
+        }
+        const hint =
+          code === 'AccessDenied'
+            ? ' (S3 answers 403 for a missing key when the role lacks s3:ListBucket: check the run id, then the policy)'
+            : '';
+        throw new ModelLoadError(`cannot read ${url}: ${code}: ${(error as Error).message}${hint}`, {
+          cause: error,
+        });
+      }
+    },
+  ];
+}

@@ -1,0 +1,181 @@
+/**
+ * The function's configuration (CONVENTIONS §5), parsed once from the environment into a frozen, typed object.
+ * Every problem is collected first, so one cold-start error names every bad variable at once.
+ */
+import { z } from 'zod';
+import { DEFAULT_EXPERIMENT_ID, RUN_ID_PATTERN, modelPrefix } from '../model/src/contract';
+import { ConfigError } from './errors';
+
+/** An S3 folder: bucket plus key prefix without leading or trailing slash (may be empty). */
+export interface S3Folder {
+  readonly bucket: string;
+  readonly prefix: string;
+}
+
+/** Where the model's files are. */
+export type ModelLocation =
+  ({ readonly kind: 's3' } & S3Folder) | { readonly kind: 'local'; readonly directory: string };
+
+/** Where results go: the output stream and quarantine, or nowhere (`TEST_RUN=True`). */
+export type OutputConfig =
+  | { readonly kind: 'write'; readonly predictionsStreamName: string; readonly quarantine: S3Folder }
+  | { readonly kind: 'dry-run' };
+
+/** The parsed configuration. */
+export interface FunctionConfig {
+  readonly model: ModelLocation;
+  /** `RUN_ID` when set: the loaded signature's run id must equal it. */
+  readonly expectedRunId: string | undefined;
+  readonly output: OutputConfig;
+  /** onnxruntime intra-op threads (`ONNX_INTRA_OP_NUM_THREADS`, default 1). */
+  readonly intraOpNumThreads: number;
+}
+
+/** Environment variables this module reads (the `AWS_*` ones are read by the SDK; checked here for a clear error). */
+export const CONFIG_VARIABLES = [
+  'PREDICTIONS_STREAM_NAME',
+  'MODEL_BUCKET',
+  'EXPERIMENT_ID',
+  'RUN_ID',
+  'MODEL_LOCATION',
+  'TEST_RUN',
+  'QUARANTINE_LOCATION',
+  'ONNX_INTRA_OP_NUM_THREADS',
+  'AWS_ENDPOINT_URL',
+  'AWS_ENDPOINT_URL_KINESIS',
+  'AWS_ENDPOINT_URL_S3',
+] as const;
+
+type Variable = (typeof CONFIG_VARIABLES)[number];
+
+const S3_URL = /^s3:\/\/([^/]+)\/?(.*)$/;
+// S3 bucket naming rules (general purpose buckets): 3–63 of a-z 0-9 . -, starting and ending alphanumeric.
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+// Docker-compose and CDK often pass unset variables as empty strings: treat blank as unset.
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
+
+function parseS3Folder(url: string, ctx: z.RefinementCtx): S3Folder {
+  const [, bucket = '', prefix = ''] = S3_URL.exec(url) ?? [];
+  if (!S3_URL.test(url)) ctx.addIssue({ code: 'custom', message: 'must look like s3://bucket/prefix' });
+  else if (!BUCKET.test(bucket))
+    ctx.addIssue({ code: 'custom', message: `names "${bucket}", which is not a valid S3 bucket name` });
+  return { bucket, prefix: prefix.replace(/\/+$/, '') };
+}
+
+const s3Folder = z.string().transform(parseS3Folder);
+
+const endpoint = optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }));
+
+const envSchema = z.object({
+  PREDICTIONS_STREAM_NAME: optional(
+    z.string().regex(/^[a-zA-Z0-9_.-]{1,128}$/, 'must be a Kinesis stream name (1–128 of a-z A-Z 0-9 _ . -)'),
+  ),
+  MODEL_BUCKET: optional(z.string().regex(BUCKET, 'must be an S3 bucket name')),
+  EXPERIMENT_ID: optional(z.string().regex(/^[A-Za-z0-9._-]+$/, 'must be an MLflow experiment id (e.g. 1)')),
+  RUN_ID: optional(
+    z.string().regex(RUN_ID_PATTERN, 'must be 32 lowercase hex characters (an MLflow run id)'),
+  ),
+  MODEL_LOCATION: optional(
+    z.string().transform((v, ctx): S3Folder | string => {
+      if (v.startsWith('s3://')) return parseS3Folder(v, ctx);
+      if (v.includes('://'))
+        ctx.addIssue({ code: 'custom', message: 'must be s3://bucket/prefix or a local folder' });
+      return v;
+    }),
+  ),
+  TEST_RUN: optional(
+    z
+      .string()
+      .regex(/^(true|false|1|0)$/i, 'must be True or False')
+      .transform((v) => /^(true|1)$/i.test(v)),
+  ),
+  QUARANTINE_LOCATION: optional(s3Folder),
+  ONNX_INTRA_OP_NUM_THREADS: optional(
+    z
+      .string()
+      .regex(/^[0-9]+$/, 'must be a whole number from 1 to 64')
+      .transform(Number)
+      .refine((n) => n >= 1 && n <= 64, 'must be a whole number from 1 to 64'),
+  ),
+  AWS_ENDPOINT_URL: endpoint,
+  AWS_ENDPOINT_URL_KINESIS: endpoint,
+  AWS_ENDPOINT_URL_S3: endpoint,
+});
+
+// Rules between variables. Checked on the raw values, so they are reported even when another variable is malformed.
+function crossVariableProblems(isSet: (variable: Variable) => boolean, testRun: boolean): string[] {
+  const problems: string[] = [];
+  if (!isSet('MODEL_LOCATION')) {
+    if (!isSet('MODEL_BUCKET')) problems.push('MODEL_BUCKET is required unless MODEL_LOCATION is set');
+    if (!isSet('RUN_ID')) problems.push('RUN_ID is required unless MODEL_LOCATION is set');
+  }
+  if (!testRun) {
+    if (!isSet('PREDICTIONS_STREAM_NAME'))
+      problems.push('PREDICTIONS_STREAM_NAME is required unless TEST_RUN=True');
+    if (!isSet('QUARANTINE_LOCATION') && !isSet('MODEL_BUCKET')) {
+      problems.push(
+        'QUARANTINE_LOCATION is required when MODEL_BUCKET is not set (it defaults to s3://{MODEL_BUCKET}/quarantine)',
+      );
+    }
+  }
+  return problems;
+}
+
+/**
+ * Parses the function's environment. Call once per container (the handler caches the result).
+ *
+ * @param env - the environment, `process.env` by default
+ * @returns a deeply frozen {@link FunctionConfig}
+ * @throws ConfigError naming every missing or invalid variable, one per line
+ * @example
+ * const config = parseConfig({ MODEL_BUCKET: 'wine-models', RUN_ID: '0123…', PREDICTIONS_STREAM_NAME: 'out' });
+ * config.model; // { kind: 's3', bucket: 'wine-models', prefix: '1/0123…/artifacts/model' }
+ */
+export function parseConfig(env: NodeJS.ProcessEnv = process.env): FunctionConfig {
+  const raw = Object.fromEntries(CONFIG_VARIABLES.map((name) => [name, env[name]]));
+  const parsed = envSchema.safeParse(raw);
+  const isSet = (variable: Variable) => (env[variable] ?? '').trim() !== '';
+  const problems = [
+    ...(parsed.error?.issues ?? []).map((issue) => {
+      const variable = String(issue.path[0] ?? 'environment');
+      return `${variable}=${JSON.stringify(env[variable])} ${issue.message}`;
+    }),
+    ...crossVariableProblems(isSet, /^(true|1)$/i.test(env.TEST_RUN ?? '')),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const e = parsed.data;
+  const model: ModelLocation =
+    e.MODEL_LOCATION === undefined
+      ? {
+          kind: 's3',
+          bucket: e.MODEL_BUCKET as string,
+          prefix: modelPrefix(e.EXPERIMENT_ID ?? DEFAULT_EXPERIMENT_ID, e.RUN_ID as string).replace(
+            /\/$/,
+            '',
+          ),
+        }
+      : typeof e.MODEL_LOCATION === 'string'
+        ? { kind: 'local', directory: e.MODEL_LOCATION }
+        : { kind: 's3', ...e.MODEL_LOCATION };
+  const output: OutputConfig = e.TEST_RUN
+    ? { kind: 'dry-run' }
+    : {
+        kind: 'write',
+        predictionsStreamName: e.PREDICTIONS_STREAM_NAME as string,
+        quarantine: e.QUARANTINE_LOCATION ?? { bucket: e.MODEL_BUCKET as string, prefix: 'quarantine' },
+      };
+  return deepFreeze({
+    model,
+    expectedRunId: e.RUN_ID,
+    output,
+    intraOpNumThreads: e.ONNX_INTRA_OP_NUM_THREADS ?? 1,
+  });
+}
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const child of Object.values(value))
+    if (child !== null && typeof child === 'object') deepFreeze(child);
+  return Object.freeze(value);
+}

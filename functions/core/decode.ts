@@ -1,0 +1,56 @@
+import { refuse, type StepResult } from './result';
+import { RejectionReason } from './types';
+
+/**
+ * Default cap on a record's decoded size. A wine record is ≈100–400 bytes; 16 KiB leaves room for large
+ * `customer_id`s and unknown extra keys while stopping a producer bug (or abuse) from inflating every prediction.
+ */
+export const DEFAULT_MAX_RECORD_BYTES = 16 * 1024;
+
+// Canonical, padded base64 (what Kinesis hands Lambda). Buffer.from(…, 'base64') silently skips invalid
+// characters, so it cannot be the check.
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/** Number of bytes a padded base64 string decodes to. */
+export function decodedLength(base64: string): number {
+  const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
+  return (base64.length / 4) * 3 - padding;
+}
+
+/**
+ * Decodes a Kinesis payload: size cap → base64 → UTF-8 → JSON.
+ *
+ * @param data - the record's base64 payload
+ * @param maxBytes - largest accepted decoded size
+ * @returns the parsed JSON value, or a refusal (`too_large`, `invalid_base64`, `invalid_utf8`, `invalid_json`)
+ * @example
+ * decodeRecord(Buffer.from('{"a":1}').toString('base64'), 1024); // { ok: true, value: { a: 1 } }
+ */
+export function decodeRecord(data: string, maxBytes: number = DEFAULT_MAX_RECORD_BYTES): StepResult<unknown> {
+  // Checked on the encoded length first, so an oversized record costs nothing to reject.
+  if (data.length > Math.ceil(maxBytes / 3) * 4) {
+    return refuse(
+      RejectionReason.tooLarge,
+      `payload is ${data.length} base64 characters (about ${Math.floor((data.length / 4) * 3)} bytes), more than the ${maxBytes}-byte cap`,
+    );
+  }
+  if (data.length % 4 !== 0 || !BASE64.test(data)) {
+    return refuse(RejectionReason.invalidBase64, 'record data is not valid base64');
+  }
+  const size = decodedLength(data);
+  if (size > maxBytes) {
+    return refuse(RejectionReason.tooLarge, `payload is ${size} bytes, more than the ${maxBytes}-byte cap`);
+  }
+  let text: string;
+  try {
+    text = utf8.decode(Buffer.from(data, 'base64'));
+  } catch {
+    return refuse(RejectionReason.invalidUtf8, 'record data is not valid UTF-8');
+  }
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (error) {
+    return refuse(RejectionReason.invalidJson, `record is not JSON: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * Composition root of the inference function: Kinesis batch in → decode → validate → one `session.run` → prediction
+ * events out (PutRecords), rejected records to quarantine (S3). The exported `handler` is what Lambda calls
+ * (`CMD ["handler.handler"]`); `createHandler` lets tests and the local stack inject the model, sinks and telemetry.
+ */
+import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import { parseConfig, type FunctionConfig } from './config';
+import { handleBatch } from './core/handleBatch';
+import { createBatchProcessor, type BatchProcessor } from './core/processBatch';
+import type { Output } from './core/sinks';
+import type { PredictionEvent, Rejection } from './core/types';
+import { createKinesisClient, createS3Client } from './adapters/aws-clients';
+import { toInputRecords } from './adapters/kinesisEvent';
+import { createKinesisPredictionSink } from './adapters/kinesisPredictionSink';
+import { loadModelOnce, type ReadyModel } from './adapters/modelLoader';
+import { createTelemetry, reportBatch, reportModelLoaded, type Telemetry } from './adapters/observability';
+import { createS3QuarantineSink } from './adapters/s3QuarantineSink';
+
+/** A rejected record as the `TEST_RUN` response lists it. */
+export type RejectedRecord = Pick<Rejection, 'reason' | 'detail' | 'source'>;
+
+/** `batchItemFailures` (CONVENTIONS §6); with `TEST_RUN=True` also the predictions and rejections. */
+export interface FunctionResponse extends KinesisStreamBatchResponse {
+  predictions?: PredictionEvent[];
+  rejected?: RejectedRecord[];
+}
+
+/** The Lambda handler's signature (the context is optional so scripts and pollers can call it directly). */
+export type FunctionHandler = (event: KinesisStreamEvent, context?: Context) => Promise<FunctionResponse>;
+
+/** What the handler is assembled from. */
+export interface HandlerDependencies {
+  /** Returns the model, loading it on first use; shared across invocations. */
+  readonly loadModel: () => Promise<ReadyModel>;
+  /** Real sinks, or `{ kind: 'dry-run' }` to write nothing and return results in the response. */
+  readonly output: Output;
+  readonly telemetry: Telemetry;
+  /** Reported in the cold-start line. */
+  readonly intraOpNumThreads?: number;
+  readonly maxRecordBytes?: number;
+  readonly now?: () => Date;
+}
+
+/**
+ * Builds a handler from its dependencies. A model fault (load or scoring) throws, failing the whole batch so Lambda
+ * retries and can bisect it; a bad record is quarantined and never reported; a record whose output could not be
+ * written is reported in `batchItemFailures`.
+ *
+ * @example
+ * const handle = createHandler({ loadModel: async () => model, output: { kind: 'dry-run' }, telemetry });
+ * const { predictions } = await handle(event);
+ */
+export function createHandler(dependencies: HandlerDependencies): FunctionHandler {
+  const { telemetry, output } = dependencies;
+  const now = dependencies.now ?? (() => new Date());
+  const processors = new WeakMap<ReadyModel, BatchProcessor>();
+
+  function processorFor(model: ReadyModel): BatchProcessor {
+    let process = processors.get(model);
+    if (!process) {
+      reportModelLoaded(telemetry, model, dependencies.intraOpNumThreads ?? 1);
+      process = createBatchProcessor(model.signature, model.scorer, {
+        ...(dependencies.maxRecordBytes === undefined ? {} : { maxRecordBytes: dependencies.maxRecordBytes }),
+      });
+      processors.set(model, process);
+    }
+    return process;
+  }
+
+  return async (event, context) => {
+    const started = performance.now();
+    if (context) telemetry.logger.addContext(context);
+    const records = toInputRecords(event);
+    const shardId = records[0]?.source.shard_id;
+    try {
+      const model = await dependencies.loadModel();
+      const runId = model.signature.run_id;
+      const outcome = await handleBatch(records, { process: processorFor(model), output, runId, now });
+      const dryRun = output.kind === 'dry-run';
+      reportBatch(telemetry, outcome, { shardId, runId, dryRun, durationMs: performance.now() - started });
+      const response: FunctionResponse = {
+        batchItemFailures: outcome.failedSequenceNumbers.map((itemIdentifier) => ({ itemIdentifier })),
+      };
+      if (dryRun) {
+        response.predictions = outcome.result.predictions.map((p) => p.event);
+        response.rejected = outcome.result.rejections.map(({ reason, detail, source }) => ({
+          reason,
+          detail,
+          source,
+        }));
+      }
+      return response;
+    } catch (error) {
+      telemetry.logger.error('batch failed; Lambda will retry it', {
+        shard_id: shardId,
+        records: records.length,
+        error,
+      });
+      throw error;
+    } finally {
+      telemetry.metrics.publishStoredMetrics();
+    }
+  };
+}
+
+/**
+ * The production wiring: configuration from the environment, AWS clients (honouring `AWS_ENDPOINT_URL*`), the model
+ * loaded once per container, Kinesis and S3 sinks (none with `TEST_RUN=True`), Powertools telemetry.
+ *
+ * @throws ConfigError naming every bad variable
+ */
+export function createDefaultHandler(config: FunctionConfig = parseConfig()): FunctionHandler {
+  const telemetry = createTelemetry();
+  const s3 = createS3Client();
+  const output: Output =
+    config.output.kind === 'dry-run'
+      ? { kind: 'dry-run' }
+      : {
+          kind: 'write',
+          predictions: createKinesisPredictionSink({
+            client: createKinesisClient(),
+            streamName: config.output.predictionsStreamName,
+            logger: telemetry.logger,
+          }),
+          quarantine: createS3QuarantineSink({
+            client: s3,
+            location: config.output.quarantine,
+            logger: telemetry.logger,
+          }),
+        };
+  const loadModel = () =>
+    loadModelOnce(config.model, {
+      intraOpNumThreads: config.intraOpNumThreads,
+      expectedRunId: config.expectedRunId,
+      s3,
+    });
+  // Start loading during Lambda's init phase (it runs with a full CPU burst); a failure is retried, and reported,
+  // by the first invocation.
+  loadModel().catch(() => undefined);
+  return createHandler({ loadModel, output, telemetry, intraOpNumThreads: config.intraOpNumThreads });
+}
+
+let defaultHandler: FunctionHandler | undefined;
+
+// In Lambda, build at init so a bad configuration fails the cold start itself with one clear error. Elsewhere (the
+// local stack's in-process poller, scripts) wait for the first call, so the caller can set the environment first.
+if (process.env.AWS_LAMBDA_FUNCTION_NAME !== undefined) defaultHandler = createDefaultHandler();
+
+/**
+ * The Lambda entry point (`handler.handler`): a Kinesis event in, `{ batchItemFailures }` out (plus `predictions` and
+ * `rejected` with `TEST_RUN=True`). Configuration and model are set up once per container.
+ */
+export async function handler(event: KinesisStreamEvent, context?: Context): Promise<FunctionResponse> {
+  defaultHandler ??= createDefaultHandler();
+  return defaultHandler(event, context);
+}
