@@ -96,3 +96,37 @@ export const signatureSchema = z
   });
 
 export type ModelSignature = z.infer<typeof signatureSchema>;
+
+/**
+ * `reference.json`: the training distribution a drift monitor compares live traffic with (e.g. by PSI).
+ *
+ * For each input feature, `cuts` are ascending interior bin edges taken at the deciles of the training rows
+ * (duplicates removed, so heavily tied features have fewer bins). Bin `k` holds the values `x` with
+ * `cuts[k-1] < x <= cuts[k]` (bin 0: `x <= cuts[0]`; the last bin: `x > cuts[cuts.length-1]`), and `shares[k]` is the
+ * share of training rows in bin `k` (`shares.length === cuts.length + 1`, summing to 1). Values are the CSV's decimal
+ * numbers (float64), as records carry them. `classes` holds each quality label's share of the training rows.
+ */
+export const referenceSchema = z.object({
+  run_id: z.string().regex(RUN_ID_PATTERN),
+  feature_set: z.string().min(1),
+  /** Training rows the distribution was computed from. */
+  rows: z.number().int().positive(),
+  /** Quantile bins asked for (a feature may have fewer after tied edges are merged). */
+  bins: z.number().int().min(2),
+  features: z
+    .array(
+      z.object({
+        name: z.enum(UCI_FEATURES),
+        min: z.number(),
+        max: z.number(),
+        mean: z.number(),
+        std: z.number().nonnegative(),
+        cuts: z.array(z.number()),
+        shares: z.array(z.number().min(0).max(1)).min(1),
+      }),
+    )
+    .min(1),
+  classes: z.array(z.object({ label: z.number().int(), share: z.number().min(0).max(1) })).min(2),
+});
+
+export type ModelReference = z.infer<typeof referenceSchema>;
