@@ -60,6 +60,8 @@ export async function startKinesisMock(options: KinesisMockOptions = {}): Promis
         }
       : {}),
   };
+  // kinesis-mock resolves PERSIST_PATH against its working directory, and spawn fails (ENOENT) in a missing one.
+  if (options.dataDir) fs.mkdirSync(options.dataDir, { recursive: true });
   const logFd = options.logFile ? fs.openSync(options.logFile, 'a') : 'ignore';
   const child = spawn(process.execPath, ['-r', BIND_LOOPBACK, KINESIS_MAIN], {
     env,
@@ -71,6 +73,10 @@ export async function startKinesisMock(options: KinesisMockOptions = {}): Promis
   if (pid === undefined) throw new Error('kinesis-mock did not start (no PID)');
   let exited = false;
   child.once('exit', () => {
+    exited = true;
+  });
+  // Without a listener a spawn failure would crash the caller instead of failing waitForPort below.
+  child.once('error', () => {
     exited = true;
   });
   try {
