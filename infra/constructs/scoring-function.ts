@@ -1,0 +1,142 @@
+/**
+ * The scoring function and everything only it uses: its role (inline least-privilege policies), its log group
+ * (created here so it has a retention), the container-image Lambda, the encrypted SQS queue that receives
+ * on-failure records, and the hardened Kinesis event source mapping:
+ * - `ReportBatchItemFailures`: a transient failure retries from the failed record, not the whole batch;
+ * - bisect on error, finite retries and a maximum record age: a poison batch cannot block its shard for the whole
+ *   retention period (AWS's defaults are infinite retries and a 7-day record age);
+ * - an on-failure destination, so a batch that is given up on is recorded (shard, sequence range), never lost.
+ */
+import { Construct } from 'constructs';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import type { KinesisStream } from '@cdktf/provider-aws/lib/kinesis-stream';
+import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { modelPrefix } from '../../model/src/contract';
+import type { InfraConfig } from '../config/schema';
+import { policyJson } from '../iam';
+import type { ResourceNames } from '../naming';
+import type { ModelBucket } from './model-bucket';
+import { QUARANTINE_PREFIX } from './model-bucket';
+import { scoringFunctionPolicies } from './scoring-function-policy';
+
+/** Longest retention SQS allows: the failure records outlive any investigation delay. */
+const FAILURE_RETENTION_SECONDS = 14 * 24 * 3600;
+
+/** Options of {@link ScoringFunction}. */
+export interface ScoringFunctionOptions {
+  readonly names: Pick<ResourceNames, 'function' | 'role' | 'logGroup' | 'deadLetterQueue'>;
+  /** Digest-pinned image URI. */
+  readonly imageUri: string;
+  readonly inputStream: KinesisStream;
+  readonly outputStream: KinesisStream;
+  readonly modelBucket: Pick<ModelBucket, 'bucketName' | 'bucketArn'>;
+  readonly model: Pick<InfraConfig['model'], 'experimentId' | 'runId'>;
+  readonly function: InfraConfig['function'];
+  readonly eventSource: InfraConfig['eventSource'];
+}
+
+/** Role, log group, function, on-failure queue and event source mapping of the scorer. */
+export class ScoringFunction extends Construct {
+  public readonly role: IamRole;
+  public readonly logGroup: CloudwatchLogGroup;
+  public readonly function: LambdaFunction;
+  /** Receives one record per batch the event source mapping gives up on. */
+  public readonly deadLetterQueue: SqsQueue;
+  public readonly eventSourceMapping: LambdaEventSourceMapping;
+  /** The environment the function runs with (CONVENTIONS §5). */
+  public readonly environment: Readonly<Record<string, string>>;
+
+  public constructor(scope: Construct, id: string, options: ScoringFunctionOptions) {
+    super(scope, id);
+    const { names, model } = options;
+
+    this.logGroup = new CloudwatchLogGroup(this, 'logs', {
+      name: names.logGroup,
+      retentionInDays: options.function.logRetentionDays,
+    });
+    this.deadLetterQueue = new SqsQueue(this, 'failures', {
+      name: names.deadLetterQueue,
+      // SSE-SQS: encrypted at rest with no KMS key policy or kms:* permission for the event source mapping.
+      sqsManagedSseEnabled: true,
+      messageRetentionSeconds: FAILURE_RETENTION_SECONDS,
+    });
+    this.role = new IamRole(this, 'role', {
+      name: names.role,
+      description: `Execution role of ${names.function}`,
+      assumeRolePolicy: policyJson([
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'lambda.amazonaws.com' },
+          Action: ['sts:AssumeRole'],
+        },
+      ]),
+    });
+
+    const policies = Object.entries(
+      scoringFunctionPolicies({
+        inputStreamArn: options.inputStream.arn,
+        outputStreamArn: options.outputStream.arn,
+        bucketArn: options.modelBucket.bucketArn,
+        modelPrefix: modelPrefix(model.experimentId, model.runId),
+        quarantinePrefix: QUARANTINE_PREFIX,
+        deadLetterQueueArn: this.deadLetterQueue.arn,
+        logGroupArn: this.logGroup.arn,
+      }),
+    ).map(
+      ([name, statements]) =>
+        new IamRolePolicy(this, `policy-${name}`, {
+          name,
+          role: this.role.id,
+          policy: policyJson(statements),
+        }),
+    );
+
+    this.environment = {
+      PREDICTIONS_STREAM_NAME: options.outputStream.name,
+      MODEL_BUCKET: options.modelBucket.bucketName,
+      EXPERIMENT_ID: model.experimentId,
+      RUN_ID: model.runId,
+      QUARANTINE_LOCATION: `s3://${options.modelBucket.bucketName}/${QUARANTINE_PREFIX.replace(/\/$/, '')}`,
+      POWERTOOLS_SERVICE_NAME: options.function.serviceName,
+      POWERTOOLS_METRICS_NAMESPACE: options.function.metricsNamespace,
+      POWERTOOLS_LOG_LEVEL: options.function.logLevel,
+    };
+    const reserved = options.function.reservedConcurrency;
+    this.function = new LambdaFunction(this, 'function', {
+      functionName: names.function,
+      description: `Scores wine-quality records with model run ${model.runId}`,
+      packageType: 'Image',
+      imageUri: options.imageUri,
+      architectures: ['x86_64'],
+      role: this.role.arn,
+      memorySize: options.function.memoryMb,
+      timeout: options.function.timeoutSeconds,
+      ...(reserved === null ? {} : { reservedConcurrentExecutions: reserved }),
+      environment: { variables: this.environment },
+      // The log group must exist first, or Lambda creates one without a retention; the policies must exist before
+      // the first invocation can write logs.
+      dependsOn: [this.logGroup, ...policies],
+    });
+
+    const { eventSource } = options;
+    this.eventSourceMapping = new LambdaEventSourceMapping(this, 'trigger', {
+      eventSourceArn: options.inputStream.arn,
+      functionName: this.function.arn,
+      startingPosition: 'TRIM_HORIZON',
+      batchSize: eventSource.batchSize,
+      maximumBatchingWindowInSeconds: eventSource.maximumBatchingWindowSeconds,
+      parallelizationFactor: eventSource.parallelizationFactor,
+      functionResponseTypes: ['ReportBatchItemFailures'],
+      bisectBatchOnFunctionError: true,
+      maximumRetryAttempts: eventSource.maximumRetryAttempts,
+      maximumRecordAgeInSeconds: eventSource.maximumRecordAgeSeconds,
+      destinationConfig: { onFailure: { destinationArn: this.deadLetterQueue.arn } },
+      // Creating the mapping checks that the role can read the stream and send to the queue.
+      dependsOn: policies,
+    });
+  }
+}

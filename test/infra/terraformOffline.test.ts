@@ -1,0 +1,249 @@
+/**
+ * Runs the real Terraform CLI against the synthesized JSON, fully offline: providers come from a local filesystem
+ * mirror, the provider gets mock credentials and `skip_*` flags, and planning reads nothing remote. The stack pins
+ * the aws provider of @cdktf/provider-aws (6.x); the mirror on these machines holds 5.100.0, so only this check
+ * rewrites the version constraint to the mirror's. Skips (saying why in the suite name) where terraform or a
+ * mirror is missing.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import path from 'node:path';
+import { IMAGE_BUILD, PINNED_IMAGE, synthStack, type TerraformJson } from './support/stackFixtures';
+
+const TERRAFORM = process.env.TERRAFORM_BINARY ?? 'terraform';
+const MIRROR_CANDIDATES = [
+  process.env.TF_PROVIDER_MIRROR,
+  '/opt/tf-plugins',
+  path.join(homedir(), '.terraform.d', 'plugins'),
+  '/usr/share/terraform/plugins',
+  '/usr/local/share/terraform/plugins',
+].filter((p): p is string => p !== undefined && p !== '');
+
+interface Mirror {
+  readonly root: string;
+  readonly awsVersion: string;
+}
+
+function findMirror(): Mirror | undefined {
+  for (const root of MIRROR_CANDIDATES) {
+    const aws = path.join(root, 'registry.terraform.io', 'hashicorp', 'aws');
+    if (!existsSync(aws)) continue;
+    const versions = readdirSync(aws).filter((v) => existsSync(path.join(aws, v, 'linux_amd64')));
+    const newest = versions.sort((a, b) => a.localeCompare(b, undefined, { numeric: true })).at(-1);
+    if (newest !== undefined) return { root, awsVersion: newest };
+  }
+  return undefined;
+}
+
+function terraformWorks(): boolean {
+  const result = spawnSync(TERRAFORM, ['version'], {
+    encoding: 'utf8',
+    env: { ...process.env, CHECKPOINT_DISABLE: '1' },
+  });
+  return result.status === 0;
+}
+
+const mirror = findMirror();
+const skipReason = !terraformWorks()
+  ? `${TERRAFORM} is not on PATH`
+  : mirror === undefined
+    ? `no offline provider mirror with hashicorp/aws in ${MIRROR_CANDIDATES.join(', ')}`
+    : undefined;
+const suite = skipReason === undefined ? describe : describe.skip;
+if (skipReason !== undefined) console.warn(`terraform validate/plan checks skipped: ${skipReason}`);
+
+/** The synthesized stack, made runnable offline: mirror's provider version, no backend, mock credentials. */
+function offlineVariant(tf: TerraformJson, awsVersion: string): object {
+  const copy = JSON.parse(JSON.stringify(tf)) as {
+    terraform: { required_providers: { aws: { version: string } }; backend?: unknown };
+    provider: { aws: Record<string, unknown>[] };
+  };
+  copy.terraform.required_providers.aws.version = awsVersion;
+  delete copy.terraform.backend;
+  copy.provider.aws = copy.provider.aws.map((p) => ({
+    ...p,
+    access_key: 'mock-access-key',
+    secret_key: 'mock-secret-key',
+    skip_credentials_validation: true,
+    skip_requesting_account_id: true,
+    skip_metadata_api_check: true,
+    skip_region_validation: true,
+  }));
+  return copy;
+}
+
+class Workspace {
+  public readonly dir = mkdtempSync(path.join(tmpdir(), 'tf-offline-'));
+  private readonly env: NodeJS.ProcessEnv;
+
+  public constructor(tf: TerraformJson, m: Mirror) {
+    writeFileSync(
+      path.join(this.dir, 'main.tf.json'),
+      JSON.stringify(offlineVariant(tf, m.awsVersion), null, 1),
+    );
+    const cliConfig = path.join(this.dir, 'offline.tfrc');
+    writeFileSync(
+      cliConfig,
+      `provider_installation {\n  filesystem_mirror {\n    path = ${JSON.stringify(m.root)}\n` +
+        `    include = ["registry.terraform.io/hashicorp/*"]\n  }\n` +
+        `  direct {\n    exclude = ["registry.terraform.io/*/*"]\n  }\n}\n`,
+    );
+    const env: NodeJS.ProcessEnv = {};
+    for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('AWS_')) env[key] = value;
+    this.env = {
+      ...env,
+      TF_CLI_CONFIG_FILE: cliConfig,
+      CHECKPOINT_DISABLE: '1',
+      TF_IN_AUTOMATION: '1',
+      TF_INPUT: '0',
+    };
+  }
+
+  public run(...args: string[]): string {
+    const result = spawnSync(TERRAFORM, args, {
+      cwd: this.dir,
+      env: this.env,
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    });
+    if (result.status !== 0) {
+      throw new Error(
+        `${TERRAFORM} ${args.join(' ')} failed (${String(result.status)}):\n${result.stderr}${result.stdout}`,
+      );
+    }
+    return result.stdout;
+  }
+
+  public dispose(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+interface PlannedChange {
+  address: string;
+  type: string;
+  mode: string;
+  change: {
+    actions: string[];
+    after: Record<string, unknown> | null;
+    after_unknown: Record<string, unknown>;
+  };
+}
+
+suite(
+  `terraform validate and plan, offline${skipReason === undefined ? '' : ` (skipped: ${skipReason})`}`,
+  () => {
+    jest.setTimeout(180_000);
+
+    describe('with an image built by Terraform and a created bucket', () => {
+      let workspace: Workspace;
+      let changes: PlannedChange[];
+
+      beforeAll(() => {
+        workspace = new Workspace(synthStack(undefined, IMAGE_BUILD).tf, mirror!);
+        workspace.run('init', '-backend=false', '-input=false', '-no-color');
+        workspace.run('plan', '-refresh=false', '-input=false', '-lock=false', '-no-color', '-out=plan.bin');
+        changes = (
+          JSON.parse(workspace.run('show', '-json', 'plan.bin')) as { resource_changes: PlannedChange[] }
+        ).resource_changes;
+      });
+      afterAll(() => workspace.dispose());
+
+      it('is valid Terraform with no errors or warnings', () => {
+        // Prepare / Act
+        const result = JSON.parse(workspace.run('validate', '-json', '-no-color')) as {
+          valid: boolean;
+          error_count: number;
+          warning_count: number;
+          diagnostics: unknown[];
+        };
+
+        // Assess
+        expect(result).toMatchObject({ valid: true, error_count: 0, warning_count: 0 });
+      });
+
+      it('plans to create every resource of the stack and nothing else', () => {
+        // Prepare / Act
+        const managed = changes.filter((c) => c.mode === 'managed');
+
+        // Assess
+        expect(managed.every((c) => c.change.actions.join() === 'create')).toBe(true);
+        expect(new Set(managed.map((c) => c.type))).toEqual(
+          new Set([
+            'aws_cloudwatch_dashboard',
+            'aws_cloudwatch_log_group',
+            'aws_cloudwatch_metric_alarm',
+            'aws_ecr_lifecycle_policy',
+            'aws_ecr_repository',
+            'aws_iam_role',
+            'aws_iam_role_policy',
+            'aws_kinesis_stream',
+            'aws_lambda_event_source_mapping',
+            'aws_lambda_function',
+            'aws_s3_bucket',
+            'aws_s3_bucket_lifecycle_configuration',
+            'aws_s3_bucket_ownership_controls',
+            'aws_s3_bucket_policy',
+            'aws_s3_bucket_public_access_block',
+            'aws_s3_bucket_server_side_encryption_configuration',
+            'aws_s3_bucket_versioning',
+            'aws_sns_topic',
+            'aws_sns_topic_subscription',
+            'aws_sqs_queue',
+            'terraform_data',
+          ]),
+        );
+      });
+
+      it('plans the hardened event source mapping as configured', () => {
+        // Prepare / Act
+        const mapping = changes.find((c) => c.type === 'aws_lambda_event_source_mapping')?.change.after;
+
+        // Assess
+        expect(mapping).toMatchObject({
+          starting_position: 'TRIM_HORIZON',
+          batch_size: 250,
+          function_response_types: ['ReportBatchItemFailures'],
+          bisect_batch_on_function_error: true,
+          maximum_retry_attempts: 4,
+          maximum_record_age_in_seconds: 7200,
+          parallelization_factor: 3,
+        });
+      });
+
+      it('reads the image digest only at apply time, after the build', () => {
+        // Prepare / Act
+        const image = changes.find((c) => c.address.startsWith('data.aws_ecr_image.'));
+        const fn = changes.find((c) => c.type === 'aws_lambda_function');
+
+        // Assess
+        expect(image?.change.actions).toEqual(['read']);
+        expect(fn?.change.after_unknown).toMatchObject({ image_uri: true });
+      });
+    });
+
+    describe('with a CI-built image and an existing bucket', () => {
+      let workspace: Workspace;
+
+      beforeAll(() => {
+        const { tf } = synthStack((c) => {
+          c.image = { uri: PINNED_IMAGE };
+          c.model.bucket = { mode: 'existing', name: 'team-models' };
+          c.backend = { type: 's3', bucket: 'team-tf-state', key: 'wine/stage.tfstate', region: 'eu-west-1' };
+        }, undefined);
+        workspace = new Workspace(tf, mirror!);
+        workspace.run('init', '-backend=false', '-input=false', '-no-color');
+      });
+      afterAll(() => workspace.dispose());
+
+      it('is valid Terraform with no errors or warnings', () => {
+        // Prepare / Act
+        const result = JSON.parse(workspace.run('validate', '-json', '-no-color')) as Record<string, unknown>;
+
+        // Assess
+        expect(result).toMatchObject({ valid: true, error_count: 0, warning_count: 0 });
+      });
+    });
+  },
+);
