@@ -91,7 +91,7 @@ export const infraConfigSchema = z
       reservedConcurrency: z.int().min(1).nullable().default(null),
       logRetentionDays: z.union(LOG_RETENTION_DAYS.map((d) => z.literal(d))),
       logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
-      serviceName: z.string().min(1).default('wine-quality-scorer'),
+      serviceName: z.string().min(1).default('wine-quality-inference'),
       metricsNamespace: z.string().min(1).max(255).default('WineQuality'),
     }),
     eventSource: z.strictObject({

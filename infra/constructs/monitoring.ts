@@ -24,6 +24,8 @@ import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscrip
 export const REJECTED_RECORDS_METRIC = 'RecordsRejected';
 /** Companion EMF metric shown on the dashboard: predictions written. */
 export const PREDICTED_RECORDS_METRIC = 'RecordsPredicted';
+/** Companion EMF metric shown on the dashboard: records reported in `batchItemFailures` (retried by Lambda). */
+export const FAILED_RECORDS_METRIC = 'RecordsFailed';
 
 /** Options of {@link Monitoring}. */
 export interface MonitoringOptions {
@@ -262,10 +264,11 @@ function dashboardBody(options: MonitoringOptions, alarms: readonly CloudwatchMe
         9,
       ),
       metric(
-        'Scorer: predicted vs rejected records',
+        'Scorer: predicted, rejected (quarantined), failed (retried) records',
         [
           [options.metricsNamespace, PREDICTED_RECORDS_METRIC, ...service],
           [options.metricsNamespace, REJECTED_RECORDS_METRIC, ...service],
+          [options.metricsNamespace, FAILED_RECORDS_METRIC, ...service],
         ],
         'Sum',
         0,

@@ -23,6 +23,9 @@ import type { ModelBucket } from './model-bucket';
 import { QUARANTINE_PREFIX } from './model-bucket';
 import { scoringFunctionPolicies } from './scoring-function-policy';
 
+/** Lambda allocates one vCPU per 1,769 MB of memory (up to 6 at 10,240 MB). */
+const MB_PER_VCPU = 1769;
+
 /** Longest retention SQS allows: the failure records outlive any investigation delay. */
 const FAILURE_RETENTION_SECONDS = 14 * 24 * 3600;
 
@@ -47,7 +50,7 @@ export class ScoringFunction extends Construct {
   /** Receives one record per batch the event source mapping gives up on. */
   public readonly deadLetterQueue: SqsQueue;
   public readonly eventSourceMapping: LambdaEventSourceMapping;
-  /** The environment the function runs with (CONVENTIONS §5). */
+  /** The environment the function runs with (CONVENTIONS §5, plus the ONNX thread count for its vCPUs). */
   public readonly environment: Readonly<Record<string, string>>;
 
   public constructor(scope: Construct, id: string, options: ScoringFunctionOptions) {
@@ -104,6 +107,8 @@ export class ScoringFunction extends Construct {
       POWERTOOLS_SERVICE_NAME: options.function.serviceName,
       POWERTOOLS_METRICS_NAMESPACE: options.function.metricsNamespace,
       POWERTOOLS_LOG_LEVEL: options.function.logLevel,
+      // onnxruntime would size its pool from the host's cores, not the vCPUs this memory size actually gets.
+      ONNX_INTRA_OP_NUM_THREADS: String(Math.max(1, Math.floor(options.function.memoryMb / MB_PER_VCPU))),
     };
     const reserved = options.function.reservedConcurrency;
     this.function = new LambdaFunction(this, 'function', {

@@ -286,7 +286,25 @@ describe('scoring stack', () => {
         POWERTOOLS_SERVICE_NAME: 'scorer-under-test',
         POWERTOOLS_METRICS_NAMESPACE: 'WineQualityTest',
         POWERTOOLS_LOG_LEVEL: 'INFO',
+        ONNX_INTRA_OP_NUM_THREADS: '1',
       });
+    });
+
+    it.each([
+      [1024, '1'],
+      [3538, '2'],
+      [10240, '5'],
+    ])('gives onnxruntime one thread per vCPU Lambda allocates to %i MB', (memoryMb, threads) => {
+      // Prepare / Act
+      const { tf } = synthStack((c) => {
+        c.function.memoryMb = memoryMb;
+      });
+
+      // Assess
+      const fn = onlyResource(tf, 'aws_lambda_function').body as {
+        environment: { variables: Record<string, string> };
+      };
+      expect(fn.environment.variables.ONNX_INTRA_OP_NUM_THREADS).toBe(threads);
     });
 
     it('creates its log group with a retention before the function exists', () => {
