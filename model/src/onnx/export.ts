@@ -90,7 +90,9 @@ function ensembleAttributes(forest: Forest, classes: readonly number[]): onnx.IA
         branch.no.push(0);
         for (let c = 0; c < C; c++) {
           const weight = weights[leaf * C + c] as number;
-          if (weight === 0) continue;
+          // Zero votes are left out, except with two classes: onnxruntime (1.30, measured) then takes a binary
+          // shortcut that outputs [-p, p]-style probabilities unless every leaf carries a weight for both classes.
+          if (weight === 0 && C > 2) continue;
           votes.tree.push(t);
           votes.node.push(node);
           votes.cls.push(c);

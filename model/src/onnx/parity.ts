@@ -48,11 +48,11 @@ export async function scoreWithOnnx(model: Uint8Array, x: Float32Array, rows: nu
 }
 
 /**
- * Compares the ONNX model with the forest on `rows` rows and throws unless every label agrees and every probability is
- * within {@link PARITY_TOLERANCE}.
+ * Compares the ONNX model with the forest on `rows` rows and throws unless every `label` output equals the forest's
+ * class (argmax of its probabilities, first on ties) and every probability is within {@link PARITY_TOLERANCE}.
  *
- * With two classes onnxruntime's `label` output is unreliable (its binary path does not follow the probabilities),
- * so binary models are compared on the argmax of the ONNX probabilities instead.
+ * With two classes onnxruntime's `label` output does not follow the probabilities (1.30, measured), so binary models
+ * are compared on the argmax of the ONNX probabilities; consumers should do the same (the function does).
  *
  * @throws {@link ParityError} when the check fails
  */
