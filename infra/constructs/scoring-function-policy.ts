@@ -60,7 +60,8 @@ export function scoringFunctionPolicies(targets: ScoringPolicyTargets): ScoringP
       {
         Sid: 'PutPredictions',
         Effect: 'Allow',
-        Action: ['kinesis:PutRecord', 'kinesis:PutRecords'],
+        // The function writes predictions in PutRecords batches only; single-record PutRecord is not granted.
+        Action: ['kinesis:PutRecords'],
         Resource: [targets.outputStreamArn],
       },
     ],

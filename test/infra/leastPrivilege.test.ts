@@ -25,7 +25,6 @@ function expectedPermissions(tf: TerraformJson, bucketArn: string): Allowlist {
     'kinesis:GetRecords': [input],
     'kinesis:GetShardIterator': [input],
     'kinesis:ListShards': [input],
-    'kinesis:PutRecord': [output],
     'kinesis:PutRecords': [output],
     's3:GetObject': [`${bucketArn}/7/${RUN_ID}/artifacts/model/*`],
     's3:ListBucket': [bucketArn],
