@@ -1,8 +1,13 @@
 /** Renders `MODEL_CARD.md`: a human summary of a run, generated from its metrics so the two never disagree. */
 import type { ModelSignature } from './contract';
+import type { ForestKind } from './forest/types';
 import type { RunMetrics } from './pipeline';
 
 const pct = (value: number): string => `${(value * 100).toFixed(1)} %`;
+const KIND_NAMES: Readonly<Record<ForestKind, string>> = {
+  'random-forest': 'random forest',
+  'extra-trees': 'extra-trees ensemble',
+};
 
 /** The model card of a run (Markdown). Deterministic: the same metrics give the same text. */
 export function renderModelCard(metrics: RunMetrics, signature: ModelSignature): string {
@@ -19,18 +24,27 @@ export function renderModelCard(metrics: RunMetrics, signature: ModelSignature):
   const confusion = t.confusion_matrix.matrix
     .map((row, i) => `| **${labels[i]}** | ${row.join(' | ')} |`)
     .join('\n');
+  const selected = JSON.stringify(cv.selected.params);
   const candidates = cv.candidates
-    .map(
-      (c) =>
-        `| ${c.params.kind} | ${c.params.trees} | ${c.params.maxFeatures} | ${c.params.minLeaf} | ` +
-        `${c.mean.toFixed(3)} ± ${c.sd.toFixed(3)} |${c === cv.selected || JSON.stringify(c.params) === JSON.stringify(cv.selected.params) ? ' ← selected' : ''}`,
-    )
+    .map((c) => {
+      const note =
+        JSON.stringify(c.params) === selected
+          ? '**selected**'
+          : c.estimated_bytes > cv.budget.max_bytes
+            ? 'over budget'
+            : '';
+      return (
+        `| ${c.params.kind} | ${c.params.trees} | ${c.params.max_features} | ${c.params.min_leaf} | ` +
+        `${c.mean.toFixed(3)} ± ${c.sd.toFixed(3)} | ${(c.estimated_bytes / 1e6).toFixed(1)} | ${note} |`
+      );
+    })
     .join('\n');
   return `# Model card: ${signature.model_name}, run \`${metrics.run_id}\`
 
 Predicts the sensory quality score (${metrics.classes.join(', ')}) of a Portuguese *vinho verde* white wine from
-${metrics.features.length} physico-chemical measurements. Feature set \`${metrics.feature_set}\`; input tensor columns,
-in order: ${metrics.features.map((f) => `\`${f}\``).join(', ')}.
+${metrics.features.length} physico-chemical measurements.
+
+Feature set \`${metrics.feature_set}\`. Input tensor columns, in order: ${metrics.features.map((f) => `\`${f}\``).join(', ')}.
 
 ## Data
 
@@ -44,19 +58,20 @@ are in \`metrics.json\`).
 
 ## Model
 
-A ${p.kind} of ${p.trees} CART trees (Gini impurity, fully grown down to leaves of at least ${p.minLeaf} samples,
-${p.maxFeatures} candidate features per split), trained in TypeScript by this repository's \`model/src/forest\`. Split
+A ${KIND_NAMES[p.kind]} of ${p.trees} CART trees (Gini impurity, grown until a leaf is pure or cannot be split
+into two parts of at least ${p.min_leaf} sample${p.min_leaf === 1 ? '' : 's'}, ${p.max_features} candidate feature${p.max_features === 1 ? '' : 's'} per split), trained in TypeScript by this repository's \`model/src/forest\`. Split
 thresholds are float32 values, and the ONNX export (\`ai.onnx.ml\` TreeEnsembleClassifier, opset
 ${signature.onnx.ml_opset}; outputs \`${signature.onnx.label}\` and \`${signature.onnx.probabilities}\`) reproduces the
 in-memory model: on the ${metrics.parity.rows} test rows ${metrics.parity.label_mismatches} labels differ and the largest
 probability difference is ${metrics.parity.max_probability_difference}. File: ${(metrics.model.bytes / 1e6).toFixed(2)} MB,
 ${metrics.model.nodes} nodes.
 
-Hyperparameters were chosen by ${cv.folds}-fold stratified cross-validation on the training part (accuracy, mean ±
-sample standard deviation over folds):
+Hyperparameters were chosen by ${cv.folds}-fold stratified cross-validation on the training part: the best mean
+accuracy (± sample standard deviation over folds) among the candidates whose estimated file fits the
+${(cv.budget.max_bytes / 1e6).toFixed(0)} MB budget.
 
-| kind | trees | max features | min leaf | CV accuracy |
-|---|---|---|---|---|
+| kind | trees | max features | min leaf | CV accuracy | est. MB | |
+|---|---|---|---|---|---|---|
 ${candidates}
 
 ## Test results (${metrics.split.test_rows} held-out rows)
@@ -79,8 +94,9 @@ ${confusion}
 - Trained on white wines only; red wines (\`winequality-red.csv\`) differ chemically and are out of scope.
 - Quality is a median of at least three tasters' scores: neighbouring scores are often confused, and the rare extremes
   (3 and 9) are seldom predicted.
-- The UCI file contains repeated rows; some test rows have exact duplicates in the training part, which flatters the
-  accuracy of any memorising learner compared with genuinely new wines.
+- The UCI file repeats rows: ${metrics.split.test_rows_repeating_train_rows} of the ${metrics.split.test_rows} test rows
+  (${pct(metrics.split.test_rows_repeating_train_rows / metrics.split.test_rows)}) are identical to a training row, which
+  flatters any memorising learner (such as fully grown trees) compared with genuinely new wines.
 - Inputs must be finite, non-negative numbers in the units of the UCI data; the model has no notion of out-of-range
   values. \`reference.json\` holds the training distribution for drift monitoring.
 `;

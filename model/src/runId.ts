@@ -9,7 +9,7 @@ import { canonicalJson } from './canonicalJson';
  * Version of the training procedure and artifact format. Bump it whenever a change to the code would change any
  * artifact for the same inputs (learner, export, metrics layout, card text): ids then change with the bytes.
  */
-export const TRAINING_FORMAT_VERSION = 1;
+export const TRAINING_FORMAT_VERSION = 2;
 
 /**
  * The `created_at` every run of {@link TRAINING_FORMAT_VERSION} records: the release date of that format, not the

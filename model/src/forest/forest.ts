@@ -32,7 +32,7 @@ export const buildTreesInline: TreeBuilder = (data, params, seed, indices) =>
  * @param build - how to build the trees (inline by default; pass a worker pool's builder to use more cores)
  * @example
  * const forest = await trainForest(presort(train), { kind: 'random-forest', trees: 100,
- *   maxFeatures: 3, minLeaf: 1 }, 42);
+ *   max_features: 3, min_leaf: 1 }, 42);
  */
 export async function trainForest(
   data: PresortedData,

@@ -1,6 +1,6 @@
 /**
  * The CART learner behind the forest: Gini impurity, binary splits, grown until leaves are pure or would fall below
- * `minLeaf` samples. Every split threshold is a float32 value strictly between the two neighbouring float32 training
+ * `min_leaf` samples. Every split threshold is a float32 value strictly between the two neighbouring float32 training
  * values it separates (or equal to the lower one), so `x <= threshold` partitions the training rows identically in
  * float64 JavaScript and in the float32 ONNX runtime.
  */
@@ -67,13 +67,13 @@ interface Split {
  * Grows one tree on `data` with its own generator seeded by `seed`; the same inputs always give the same tree.
  *
  * @example
- * const tree = buildTree(presort(dataset), { kind: 'random-forest', maxFeatures: 3, minLeaf: 1 }, 7);
+ * const tree = buildTree(presort(dataset), { kind: 'random-forest', max_features: 3, min_leaf: 1 }, 7);
  */
 export function buildTree(data: PresortedData, params: TreeParams, seed: number): Tree {
   const { rows: n, featureCount: F, classCount: C, columns, y, order } = data;
   const rng = createRandom(seed);
-  const maxFeatures = Math.min(Math.max(1, params.maxFeatures), F);
-  const minLeaf = Math.max(1, params.minLeaf);
+  const maxFeatures = Math.min(Math.max(1, params.max_features), F);
+  const minLeaf = Math.max(1, params.min_leaf);
 
   // Bootstrap multiplicities: a row drawn k times weighs k; rows never drawn take no part.
   const weight = new Int32Array(n);

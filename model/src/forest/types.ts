@@ -11,9 +11,9 @@ export type ForestKind = 'random-forest' | 'extra-trees';
 export interface TreeParams {
   readonly kind: ForestKind;
   /** Candidate features per split (non-constant ones are drawn until this many were tried). */
-  readonly maxFeatures: number;
+  readonly max_features: number;
   /** Minimum number of training samples (bootstrap duplicates included) in each leaf. */
-  readonly minLeaf: number;
+  readonly min_leaf: number;
 }
 
 /** Hyperparameters of a forest: the tree parameters plus the number of trees. */

@@ -37,7 +37,7 @@ describe('ONNX export', () => {
     const data = noisyData(400);
     const forest = await trainForest(
       presort(data),
-      { kind: 'random-forest', trees: 25, maxFeatures: 2, minLeaf: 2 },
+      { kind: 'random-forest', trees: 25, max_features: 2, min_leaf: 2 },
       4,
     );
     const model = exportForest(forest, exportOptions(data.classes, 3));
@@ -59,7 +59,7 @@ describe('ONNX export', () => {
     const data = noisyData(300);
     const forest = await trainForest(
       presort(data),
-      { kind: 'extra-trees', trees: 10, maxFeatures: 3, minLeaf: 1 },
+      { kind: 'extra-trees', trees: 10, max_features: 3, min_leaf: 1 },
       8,
     );
     const model = exportForest(forest, exportOptions(data.classes, 3));
@@ -74,7 +74,7 @@ describe('ONNX export', () => {
   it('fails the parity check when the graph is not the forest it is compared with', async () => {
     // Prepare
     const data = noisyData(300);
-    const params = { kind: 'random-forest', trees: 10, maxFeatures: 2, minLeaf: 1 } as const;
+    const params = { kind: 'random-forest', trees: 10, max_features: 2, min_leaf: 1 } as const;
     const forest = await trainForest(presort(data), params, 1);
     const other = await trainForest(presort(data), params, 2);
     const model = exportForest(other, exportOptions(data.classes, 3));
@@ -94,7 +94,7 @@ describe('ONNX export', () => {
     const data = datasetOf(rows, binary, [0, 1]);
     const forest = await trainForest(
       presort(data),
-      { kind: 'random-forest', trees: 9, maxFeatures: 1, minLeaf: 1 },
+      { kind: 'random-forest', trees: 9, max_features: 1, min_leaf: 1 },
       3,
     );
     const model = exportForest(forest, exportOptions(data.classes, 2));
@@ -116,7 +116,7 @@ describe('ONNX export', () => {
     const data = { ...noisy, classes: [0, 1], y: noisy.y.map((c) => (c >= 2 ? 1 : 0)) };
     const forest = await trainForest(
       presort(data),
-      { kind: 'random-forest', trees: 15, maxFeatures: 2, minLeaf: 3 },
+      { kind: 'random-forest', trees: 15, max_features: 2, min_leaf: 3 },
       6,
     );
     const model = exportForest(forest, exportOptions(data.classes, 3));
@@ -134,7 +134,7 @@ describe('ONNX export', () => {
     const data = noisyData(100);
     const forest = await trainForest(
       presort(data),
-      { kind: 'random-forest', trees: 3, maxFeatures: 2, minLeaf: 1 },
+      { kind: 'random-forest', trees: 3, max_features: 2, min_leaf: 1 },
       1,
     );
 
@@ -163,7 +163,7 @@ describe('ONNX export', () => {
   it('encodes the same forest to the same bytes', async () => {
     // Prepare
     const data = noisyData(200);
-    const params = { kind: 'random-forest', trees: 5, maxFeatures: 2, minLeaf: 1 } as const;
+    const params = { kind: 'random-forest', trees: 5, max_features: 2, min_leaf: 1 } as const;
 
     // Act
     const first = exportForest(await trainForest(presort(data), params, 5), exportOptions(data.classes, 3));

@@ -26,7 +26,7 @@ describe('parallel training', () => {
         [4, 5, 6],
       ),
     );
-    const params = { kind: 'random-forest', trees: 20, maxFeatures: 2, minLeaf: 1 } as const;
+    const params = { kind: 'random-forest', trees: 20, max_features: 2, min_leaf: 1 } as const;
 
     // Act
     const inline = await trainForest(data, params, 17, buildTreesInline);

@@ -16,7 +16,7 @@ describe('tree learner', () => {
       const data = datasetOf(rows, labels, [3, 4, 5]);
 
       // Act
-      const forest = await trainForest(presort(data), { kind, trees: 15, maxFeatures: 2, minLeaf: 1 }, 11);
+      const forest = await trainForest(presort(data), { kind, trees: 15, max_features: 2, min_leaf: 1 }, 11);
       const predicted = predictClass(forest, data.x, data.rows);
 
       // Assess
@@ -34,7 +34,7 @@ describe('tree learner', () => {
     );
 
     // Act
-    const tree = buildTree(presort(data), { kind: 'random-forest', maxFeatures: 1, minLeaf: 1 }, 1);
+    const tree = buildTree(presort(data), { kind: 'random-forest', max_features: 1, min_leaf: 1 }, 1);
 
     // Assess
     expect(tree.feature.length).toBe(3);
@@ -52,7 +52,7 @@ describe('tree learner', () => {
     // Act
     const forest = await trainForest(
       presort(data),
-      { kind: 'random-forest', trees: 5, maxFeatures: 2, minLeaf: 1 },
+      { kind: 'random-forest', trees: 5, max_features: 2, min_leaf: 1 },
       3,
     );
 
@@ -85,7 +85,7 @@ describe('tree learner', () => {
     const data = datasetOf(rows, labels, [1, 2, 3]);
 
     // Act
-    const tree = buildTree(presort(data), { kind: 'extra-trees', maxFeatures: 2, minLeaf: 5 }, 9);
+    const tree = buildTree(presort(data), { kind: 'extra-trees', max_features: 2, min_leaf: 5 }, 9);
 
     // Assess: extra-trees use every row once, so leaf populations are the training rows reaching each leaf
     const population = new Map<number, number>();
@@ -101,7 +101,7 @@ describe('tree learner', () => {
     // Prepare
     const { rows, labels } = separableBands(30);
     const prepared = presort(datasetOf(rows, labels, [0, 1, 2]));
-    const params = { kind: 'random-forest', maxFeatures: 1, minLeaf: 1 } as const;
+    const params = { kind: 'random-forest', max_features: 1, min_leaf: 1 } as const;
 
     // Act
     const first = buildTree(prepared, params, 5);
@@ -120,7 +120,7 @@ describe('tree learner', () => {
     const data = datasetOf(rows, labels, [1, 2, 3]);
 
     // Act
-    const tree = buildTree(presort(data), { kind: 'random-forest', maxFeatures: 2, minLeaf: 3 }, 2);
+    const tree = buildTree(presort(data), { kind: 'random-forest', max_features: 2, min_leaf: 3 }, 2);
 
     // Assess
     for (let leaf = 0; leaf < tree.values.length / 3; leaf++) {
