@@ -1,0 +1,181 @@
+/**
+ * `npm run bench [-- --records 10000 --reps 7 --threads 1 --run <run id>]`
+ *
+ * Measures, on a batch built from the white-wine rows a committed run held out for testing (cycled to `--records`):
+ *   (a) bare `session.run` on the prepared [N, F] tensor,
+ *   (b) the handler core: decode → validate → one-tensor score → encode (JSON bytes), i.e. `createBatchProcessor`,
+ *   (c) a record-at-a-time loop (decode, score one row, encode), the design of the reference implementations,
+ * and prints medians over `--reps` repetitions and the ratios b/a (overhead of our core over the model itself) and
+ * c/b (what batching buys). Targets: b/a ≤ 1.3, c/b ≥ 10. Without `--run` it benchmarks both committed runs.
+ */
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { Tensor } from 'onnxruntime-node';
+import { DEFAULT_RUN_ID, referenceRunId, runDir } from '../model/src/artifacts';
+import { loadModel, type LoadedModel } from '../functions/adapters/modelLoader';
+import { decodeRecord } from '../functions/core/decode';
+import { createPredictionEncoder } from '../functions/core/encode';
+import { toFeatureBatch } from '../functions/core/features';
+import { createBatchProcessor } from '../functions/core/processBatch';
+import type { InputRecord } from '../functions/core/types';
+import { createRecordValidator, type ValidRecord } from '../functions/core/validate';
+import { heldOutRows, sequenceNumber, SHARD_ID } from '../test/helpers/factories';
+
+const TARGET_B_OVER_A = 1.3;
+const TARGET_C_OVER_B = 10;
+
+const { values: args } = parseArgs({
+  options: {
+    records: { type: 'string', default: '10000' },
+    reps: { type: 'string', default: '7' },
+    threads: { type: 'string', default: '1' },
+    run: { type: 'string' },
+  },
+});
+
+function positive(name: string, value: string | undefined): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${value}`);
+  return n;
+}
+
+function median(samples: number[]): number {
+  const sorted = [...samples].sort((x, y) => x - y);
+  const at = (i: number) => sorted[i] ?? Number.NaN;
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? at(mid) : (at(mid - 1) + at(mid)) / 2;
+}
+
+async function timeIt(reps: number, run: () => Promise<unknown>): Promise<number[]> {
+  await run(); // warm-up: JIT, allocator, onnxruntime's first-run setup
+  const samples: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const started = performance.now();
+    await run();
+    samples.push(performance.now() - started);
+  }
+  return samples;
+}
+
+/** The batch: held-out rows cycled to `count`, each as the producer payload for this model's features. */
+function buildRecords(model: LoadedModel, count: number): InputRecord[] {
+  const rows = heldOutRows(runDir(model.signature.run_id)).features;
+  return Array.from({ length: count }, (_, i) => {
+    const row = rows[i % rows.length];
+    if (!row) throw new Error(`run ${model.signature.run_id} has no held-out rows`);
+    const features = Object.fromEntries(model.signature.features.map((f) => [f, row[f]]));
+    const json = JSON.stringify({ wine_features: features, customer_id: i });
+    return {
+      data: Buffer.from(json).toString('base64'),
+      source: { shard_id: SHARD_ID, sequence_number: sequenceNumber(i % 10_000), partition_key: String(i) },
+    };
+  });
+}
+
+/** (c): the reference design, one record at a time; no validation, so its cost is a lower bound. */
+function recordAtATime(model: LoadedModel) {
+  const encode = createPredictionEncoder(model.signature);
+  const encoder = new TextEncoder();
+  const features = model.signature.features;
+  return async (records: readonly InputRecord[]) => {
+    const out: Uint8Array[] = [];
+    for (const record of records) {
+      const decoded = decodeRecord(record.data);
+      if (!decoded.ok) continue;
+      const payload = decoded.value as { wine_features: Record<string, number>; customer_id?: number };
+      const row = Float32Array.from(features, (f) => payload.wine_features[f] ?? Number.NaN);
+      const scores = await model.scorer.score({ data: row, rows: 1, columns: features.length });
+      const event = encode(0, scores.labels, scores.probabilities, record.source, payload.customer_id);
+      out.push(encoder.encode(JSON.stringify(event)));
+    }
+    return out;
+  };
+}
+
+async function benchmark(runId: string, count: number, reps: number, threads: number) {
+  const model = await loadModel({ kind: 'local', directory: runDir(runId) }, { intraOpNumThreads: threads });
+  const { signature, scorer } = model;
+  const records = buildRecords(model, count);
+
+  // (a) the prepared tensor, exactly what (b) hands to session.run
+  const validate = createRecordValidator(signature.features);
+  const valid = records.map((r) => {
+    const decoded = decodeRecord(r.data);
+    const checked = decoded.ok ? validate(decoded.value) : decoded;
+    if (!checked.ok) throw new Error(`benchmark record rejected: ${checked.detail}`);
+    return checked.value;
+  }) satisfies ValidRecord[];
+  const batch = toFeatureBatch(valid, signature.features);
+  const tensor = new Tensor('float32', batch.data, [batch.rows, batch.columns]);
+  const fetches = [signature.onnx.label, signature.onnx.probabilities];
+  const a = await timeIt(reps, () => scorer.session.run({ [signature.onnx.input]: tensor }, fetches));
+
+  const process = createBatchProcessor(signature, scorer);
+  const b = await timeIt(reps, async () => {
+    const result = await process(records);
+    if (result.predictions.length !== count) throw new Error('benchmark batch lost records');
+  });
+
+  const loop = recordAtATime(model);
+  const c = await timeIt(Math.min(reps, 5), () => loop(records));
+
+  await scorer.session.release();
+  return {
+    signature,
+    a: median(a),
+    b: median(b),
+    c: median(c),
+    reps: { a: a.length, b: b.length, c: c.length },
+  };
+}
+
+async function main() {
+  const count = positive('records', args.records);
+  const reps = positive('reps', args.reps);
+  const threads = positive('threads', args.threads);
+  const allRun = referenceRunId('all');
+  const runIds = args.run
+    ? [args.run]
+    : [DEFAULT_RUN_ID, ...(allRun && allRun !== DEFAULT_RUN_ID ? [allRun] : [])];
+
+  console.log(
+    `node ${process.version}, ${count} records per batch, intraOpNumThreads=${threads}, medians ` +
+      `(reps: a,b ${reps}; c ${Math.min(reps, 5)}; one warm-up each)`,
+  );
+  // Wall-clock medians are only as good as the machine is quiet: show how busy it was.
+  const load = () =>
+    os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ');
+  console.log(`${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), load average ${load()}`);
+  for (const runId of runIds) {
+    const r = await benchmark(runId, count, reps, threads);
+    const rate = (ms: number) => `${Math.round((count / ms) * 1000).toLocaleString('en-US')} rec/s`;
+    const ratioBA = r.b / r.a;
+    const ratioCB = r.c / r.b;
+    console.log(`\nrun ${runId} (${r.signature.feature_set}, ${r.signature.features.length} features)`);
+    console.log(
+      `  (a) session.run on the prepared tensor     ${r.a.toFixed(1).padStart(8)} ms  ${rate(r.a)}`,
+    );
+    console.log(
+      `  (b) core: decode→validate→score→encode     ${r.b.toFixed(1).padStart(8)} ms  ${rate(r.b)}`,
+    );
+    console.log(
+      `  (c) record at a time: decode, score, encode ${r.c.toFixed(1).padStart(7)} ms  ${rate(r.c)}`,
+    );
+    console.log(
+      `  b/a = ${ratioBA.toFixed(2)} (target ≤ ${TARGET_B_OVER_A}: ${ratioBA <= TARGET_B_OVER_A ? 'met' : 'MISSED'})` +
+        `   c/b = ${ratioCB.toFixed(1)} (target ≥ ${TARGET_C_OVER_B}: ${ratioCB >= TARGET_C_OVER_B ? 'met' : 'MISSED'})`,
+    );
+    // b ≥ a always, so c/a is the most batching can buy with this model, whatever the core costs.
+    console.log(
+      `  c/a = ${(r.c / r.a).toFixed(1)} (upper bound of c/b for this model)   load average ${load()}`,
+    );
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
