@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import S3rver from 's3rver';
@@ -8,6 +9,7 @@ const ROOT = path.resolve(__dirname, '../..');
 const KINESIS_MAIN = path.join(ROOT, 'node_modules/kinesis-local/main.js');
 const KINESIS_CERT = path.join(ROOT, 'node_modules/kinesis-local/server.json');
 const BIND_LOOPBACK = path.join(__dirname, 'bind-loopback.cjs');
+const EXIT_WITH_PARENT = path.join(__dirname, 'exit-with-parent.cjs');
 
 /** Credentials the whole local stack uses: s3rver accepts only these, kinesis-mock accepts any. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
@@ -38,7 +40,8 @@ export interface KinesisMockOptions {
 
 /**
  * Starts kinesis-mock (npm `kinesis-local`) as a child process bound to 127.0.0.1 and resolves once it accepts
- * connections. Stop it with `stop()`: SIGTERM by PID, then SIGKILL after 3 s (it sometimes ignores SIGTERM).
+ * connections. Stop it with `stop()`: SIGTERM by PID, then SIGKILL after 3 s (it sometimes ignores SIGTERM). The child
+ * also exits on its own within a second of this process dying, so a killed caller leaves no emulator behind.
  */
 export async function startKinesisMock(options: KinesisMockOptions = {}): Promise<KinesisMock> {
   const port = options.port ?? (await freePort());
@@ -63,7 +66,7 @@ export async function startKinesisMock(options: KinesisMockOptions = {}): Promis
   // kinesis-mock resolves PERSIST_PATH against its working directory, and spawn fails (ENOENT) in a missing one.
   if (options.dataDir) fs.mkdirSync(options.dataDir, { recursive: true });
   const logFd = options.logFile ? fs.openSync(options.logFile, 'a') : 'ignore';
-  const child = spawn(process.execPath, ['-r', BIND_LOOPBACK, KINESIS_MAIN], {
+  const child = spawn(process.execPath, ['-r', BIND_LOOPBACK, '-r', EXIT_WITH_PARENT, KINESIS_MAIN], {
     env,
     stdio: ['ignore', logFd, logFd],
     cwd: options.dataDir ?? ROOT,
@@ -111,6 +114,13 @@ export interface S3rverOptions {
   directory: string;
   /** Buckets to create at start. */
   buckets?: readonly string[];
+  /** Called after each object is stored (s3rver's object-created notifications), e.g. to count quarantine writes. */
+  onObjectCreated?: (bucket: string, key: string) => void;
+}
+
+/** The part of s3rver's S3 event notification this module reads. */
+interface S3rverEvent {
+  Records?: { eventName?: string; s3?: { bucket?: { name?: string }; object?: { key?: string } } }[];
 }
 
 /** Starts s3rver in this process on 127.0.0.1. */
@@ -125,6 +135,17 @@ export async function startS3rver(options: S3rverOptions): Promise<Emulator> {
     directory: options.directory,
     configureBuckets: (options.buckets ?? []).map((name) => ({ name, configs: [] })),
   });
+  const { onObjectCreated } = options;
+  if (onObjectCreated) {
+    // S3rver extends Koa, an EventEmitter; @types/s3rver leaves out the inherited `on`.
+    (server as unknown as EventEmitter).on('event', (event: S3rverEvent) => {
+      for (const record of event.Records ?? []) {
+        const bucket = record.s3?.bucket?.name;
+        const key = record.s3?.object?.key;
+        if (record.eventName?.startsWith('ObjectCreated') && bucket && key) onObjectCreated(bucket, key);
+      }
+    });
+  }
   await server.run();
   return {
     endpoint: `http://127.0.0.1:${port}`,

@@ -117,6 +117,7 @@ export class ShardConsumer {
       functionArn: this.deps.functionArn,
       timeoutMs: options.functionTimeoutMs,
     });
+    const iteratorAgeMs = Date.now() - (batch.at(-1)?.approximateArrivalTimestamp.getTime() ?? Date.now());
     const started = performance.now();
     let response: unknown;
     let outcome: InvocationOutcome;
@@ -152,6 +153,8 @@ export class ShardConsumer {
     observer.onBatch?.({
       shardId: this.shardId,
       records: length,
+      sequenceNumbers: batch.map((r) => r.sequenceNumber),
+      iteratorAgeMs,
       outcome: outcome.kind,
       action: step.action,
       committed: step.commit,

@@ -21,6 +21,8 @@ export interface ReadResult {
   readonly ended: boolean;
   /** How far behind the newest record the reader is (0 = caught up). */
   readonly millisBehindLatest: number | undefined;
+  /** The read failed (Kinesis unreachable, throttled, …) and was backed off; `records` is empty. */
+  readonly unavailable?: true;
 }
 
 const MIN_BACKOFF_MS = 100;
@@ -72,7 +74,7 @@ export class ShardReader {
       if (error instanceof ExpiredIteratorException)
         return { records: [], ended: false, millisBehindLatest: undefined };
       await this.unavailable(error, signal);
-      return { records: [], ended: false, millisBehindLatest: undefined };
+      return { records: [], ended: false, millisBehindLatest: undefined, unavailable: true };
     }
   }
 

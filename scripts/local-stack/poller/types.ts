@@ -15,6 +15,10 @@ export interface BatchReport {
   readonly shardId: string;
   /** Records in the event. */
   readonly records: number;
+  /** Their sequence numbers, in shard order. */
+  readonly sequenceNumbers: readonly string[];
+  /** Age of the newest record when the function was invoked (Lambda's `IteratorAge` metric). */
+  readonly iteratorAgeMs: number;
   readonly outcome: 'success' | 'partial' | 'error';
   readonly action: Step['action'];
   /** Records checkpointed after this invocation. */

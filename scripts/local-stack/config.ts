@@ -1,0 +1,158 @@
+/**
+ * Configuration of the embedded local stack (`npm start`, `npm run demo`), parsed once from the environment. Defaults
+ * follow CONVENTIONS §7 and, for the event source mapping, the stage deployment (`infra/config/stage.json`), so the
+ * local poller behaves like the deployed trigger.
+ */
+import { z } from 'zod';
+import { DEFAULT_EXPERIMENT_ID, RUN_ID_PATTERN } from '../../model/src/contract';
+
+/** Every variable the local stack reads, with its default, for `--help` and the README table. */
+export const LOCAL_STACK_VARIABLES = {
+  LOCAL_KINESIS_PORT: ['4568', 'kinesis-mock plain-HTTP port'],
+  LOCAL_S3_PORT: ['4569', 's3rver port'],
+  LOCAL_STACK_DIR: ['a new temp folder, removed on exit', 'emulator data and logs; kept when set'],
+  INPUT_STREAM_NAME: ['wine-input', 'input stream'],
+  PREDICTIONS_STREAM_NAME: ['wine-predictions', 'output stream'],
+  INPUT_SHARDS: ['1', 'shards of the input stream (one poller consumer each)'],
+  MODEL_BUCKET: ['wine-models', 'model bucket (also holds quarantine/ and esm-failures/)'],
+  EXPERIMENT_ID: [DEFAULT_EXPERIMENT_ID, 'MLflow experiment id of the published runs'],
+  RUN_ID: ['the default run in model/artifacts/runs.json', 'the run the handler loads'],
+  POLLER_BATCH_SIZE: ['500', 'BatchSize'],
+  POLLER_BATCHING_WINDOW_MS: ['1000', 'MaximumBatchingWindowInSeconds × 1000'],
+  POLLER_MAX_RETRIES: ['3', 'MaximumRetryAttempts'],
+  POLLER_MAX_RECORD_AGE_SECONDS: ['3600', 'MaximumRecordAgeInSeconds'],
+  POLLER_FUNCTION_TIMEOUT_SECONDS: ['60', 'the function timeout'],
+  POLLER_ON_FAILURE: [
+    's3://<MODEL_BUCKET>/esm-failures',
+    'on-failure destination: s3://bucket/prefix or a folder',
+  ],
+  POWERTOOLS_LOG_LEVEL: ['WARN', "the handler's log level (rejections are logged at WARN)"],
+} as const satisfies Record<string, readonly [string, string]>;
+
+export interface LocalStackConfig {
+  readonly kinesisPort: number;
+  readonly s3Port: number;
+  /** Set: data and logs go there and stay. Unset: a temp folder removed on stop. */
+  readonly dir: string | undefined;
+  readonly inputStream: string;
+  readonly predictionsStream: string;
+  readonly inputShards: number;
+  readonly bucket: string;
+  readonly experimentId: string;
+  /** Unset: the committed default run. */
+  readonly runId: string | undefined;
+  readonly poller: {
+    readonly batchSize: number;
+    readonly maximumBatchingWindowMs: number;
+    readonly maximumRetryAttempts: number;
+    readonly maximumRecordAgeMs: number;
+    readonly functionTimeoutMs: number;
+    /** Unset: `s3://<bucket>/esm-failures`. */
+    readonly onFailure: string | undefined;
+  };
+}
+
+/** A variable the local stack could not use, with the reason. */
+export class LocalStackConfigError extends Error {
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[]) {
+    super(`invalid local stack configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'LocalStackConfigError';
+    this.problems = problems;
+  }
+}
+
+const blankAsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const int = (min: number, max: number, fallback: number) =>
+  z.preprocess(
+    blankAsUnset,
+    z
+      .string()
+      .regex(/^-?\d+$/, `must be a whole number from ${min} to ${max}`)
+      .transform(Number)
+      .refine((n) => n >= min && n <= max, `must be a whole number from ${min} to ${max}`)
+      .optional()
+      .transform((n) => n ?? fallback),
+  );
+const text = (pattern: RegExp, message: string, fallback?: string) =>
+  z.preprocess(
+    blankAsUnset,
+    z
+      .string()
+      .regex(pattern, message)
+      .optional()
+      .transform((v) => v ?? fallback),
+  );
+const STREAM = /^[a-zA-Z0-9_.-]{1,128}$/;
+const STREAM_MESSAGE = 'must be a Kinesis stream name (1–128 of a-z A-Z 0-9 _ . -)';
+
+const schema = z.object({
+  LOCAL_KINESIS_PORT: int(1, 65_535, 4568),
+  LOCAL_S3_PORT: int(1, 65_535, 4569),
+  LOCAL_STACK_DIR: text(/./, 'must be a folder path'),
+  INPUT_STREAM_NAME: text(STREAM, STREAM_MESSAGE, 'wine-input'),
+  PREDICTIONS_STREAM_NAME: text(STREAM, STREAM_MESSAGE, 'wine-predictions'),
+  INPUT_SHARDS: int(1, 50, 1),
+  MODEL_BUCKET: text(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name', 'wine-models'),
+  EXPERIMENT_ID: text(/^[A-Za-z0-9._-]+$/, 'must be an MLflow experiment id (e.g. 1)', DEFAULT_EXPERIMENT_ID),
+  RUN_ID: text(RUN_ID_PATTERN, 'must be 32 lowercase hex characters (an MLflow run id)'),
+  POLLER_BATCH_SIZE: int(1, 10_000, 500),
+  POLLER_BATCHING_WINDOW_MS: int(0, 300_000, 1_000),
+  POLLER_MAX_RETRIES: int(-1, 10_000, 3),
+  POLLER_MAX_RECORD_AGE_SECONDS: int(-1, 604_800, 3_600),
+  POLLER_FUNCTION_TIMEOUT_SECONDS: int(1, 900, 60),
+  POLLER_ON_FAILURE: text(/./, 'must be s3://bucket/prefix or a folder'),
+});
+
+/**
+ * Parses the local stack's variables (see {@link LOCAL_STACK_VARIABLES}).
+ *
+ * @throws {LocalStackConfigError} naming every bad variable, e.g. `LOCAL_KINESIS_PORT="abc" must be a whole number…`
+ */
+export function parseLocalStackConfig(env: NodeJS.ProcessEnv = process.env): LocalStackConfig {
+  const raw = Object.fromEntries(Object.keys(schema.shape).map((name) => [name, env[name]]));
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    throw new LocalStackConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0]);
+        return `${name}=${JSON.stringify(env[name])} ${issue.message}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.LOCAL_KINESIS_PORT === e.LOCAL_S3_PORT) {
+    problems.push(`LOCAL_KINESIS_PORT and LOCAL_S3_PORT are both ${e.LOCAL_S3_PORT}: choose two ports`);
+  }
+  if (e.INPUT_STREAM_NAME === e.PREDICTIONS_STREAM_NAME) {
+    problems.push(
+      'INPUT_STREAM_NAME and PREDICTIONS_STREAM_NAME must differ (the handler would read its own output)',
+    );
+  }
+  if (e.POLLER_MAX_RETRIES === -1 && e.POLLER_MAX_RECORD_AGE_SECONDS === -1) {
+    problems.push('POLLER_MAX_RETRIES and POLLER_MAX_RECORD_AGE_SECONDS cannot both be -1 (infinite)');
+  }
+  if (problems.length > 0) throw new LocalStackConfigError(problems);
+  return {
+    kinesisPort: e.LOCAL_KINESIS_PORT,
+    s3Port: e.LOCAL_S3_PORT,
+    dir: e.LOCAL_STACK_DIR,
+    inputStream: e.INPUT_STREAM_NAME ?? 'wine-input',
+    predictionsStream: e.PREDICTIONS_STREAM_NAME ?? 'wine-predictions',
+    inputShards: e.INPUT_SHARDS,
+    bucket: e.MODEL_BUCKET ?? 'wine-models',
+    experimentId: e.EXPERIMENT_ID ?? DEFAULT_EXPERIMENT_ID,
+    runId: e.RUN_ID,
+    poller: {
+      batchSize: e.POLLER_BATCH_SIZE,
+      maximumBatchingWindowMs: e.POLLER_BATCHING_WINDOW_MS,
+      maximumRetryAttempts: e.POLLER_MAX_RETRIES,
+      maximumRecordAgeMs:
+        e.POLLER_MAX_RECORD_AGE_SECONDS === -1 ? -1 : e.POLLER_MAX_RECORD_AGE_SECONDS * 1000,
+      functionTimeoutMs: e.POLLER_FUNCTION_TIMEOUT_SECONDS * 1000,
+      onFailure: e.POLLER_ON_FAILURE,
+    },
+  };
+}

@@ -1,0 +1,118 @@
+/** What `npm start` prints: the ready banner with AWS CLI commands, and one line per batch. Pure text builders. */
+import type { BatchReport } from './poller';
+
+export interface BannerInput {
+  readonly kinesisEndpoint: string;
+  readonly s3Endpoint: string;
+  readonly region: string;
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly inputStream: string;
+  readonly inputShards: number;
+  readonly predictionsStream: string;
+  readonly runId: string;
+  readonly featureSet: string;
+  readonly features: readonly string[];
+  readonly modelUri: string;
+  readonly quarantineLocation: string;
+  readonly onFailureLocation: string;
+  readonly dir: string;
+  readonly dirKept: boolean;
+  readonly poller: {
+    readonly batchSize: number;
+    readonly maximumBatchingWindowMs: number;
+    readonly maximumRetryAttempts: number;
+    readonly maximumRecordAgeMs: number;
+  };
+  /** The JSON record to show in the put command. */
+  readonly exampleRecord: string;
+  readonly examplePartitionKey: string;
+}
+
+/** Uses `localhost` in printed commands: what people type, and what the CONVENTIONS table shows. */
+function forHumans(endpoint: string): string {
+  return endpoint.replace('//127.0.0.1:', '//localhost:');
+}
+
+/** The AWS CLI commands for the local stack: put the example record (v2 and v1), read the newest prediction. */
+export function cliCommands(input: BannerInput): string {
+  const kinesis = `--endpoint-url ${forHumans(input.kinesisEndpoint)}`;
+  const s3 = `--endpoint-url ${forHumans(input.s3Endpoint)}`;
+  const put = (v2: boolean) =>
+    [
+      `aws kinesis put-record ${kinesis} --stream-name ${input.inputStream} --partition-key ${input.examplePartitionKey} \\`,
+      ...(v2 ? ['  --cli-binary-format raw-in-base64-out \\'] : []),
+      `  --data '${input.exampleRecord}'`,
+    ].join('\n  ');
+  return [
+    `  export AWS_ACCESS_KEY_ID=${input.accessKeyId} AWS_SECRET_ACCESS_KEY=${input.secretAccessKey} AWS_DEFAULT_REGION=${input.region}`,
+    '',
+    '  # put the example record, AWS CLI v2 (v2 wants base64 for --data unless told otherwise)',
+    `  ${put(true)}`,
+    '  # the same with AWS CLI v1',
+    `  ${put(false)}`,
+    '',
+    '  # read the newest prediction',
+    `  ITERATOR=$(aws kinesis get-shard-iterator ${kinesis} --stream-name ${input.predictionsStream} \\`,
+    '    --shard-id shardId-000000000000 --shard-iterator-type TRIM_HORIZON --query ShardIterator --output text)',
+    `  aws kinesis get-records ${kinesis} --shard-iterator "$ITERATOR" \\`,
+    "    | jq -r '.Records[-1].Data' | base64 --decode | jq",
+    '',
+    '  # rejected records (one JSON object each)',
+    `  aws s3 ls ${s3} --recursive ${input.quarantineLocation}/`,
+  ].join('\n');
+}
+
+/** The block printed once the stack is ready. */
+export function readyBanner(input: BannerInput): string {
+  const p = input.poller;
+  const age = p.maximumRecordAgeMs < 0 ? 'no max age' : `max age ${p.maximumRecordAgeMs / 1000} s`;
+  const retries = p.maximumRetryAttempts < 0 ? 'infinite retries' : `${p.maximumRetryAttempts} retries`;
+  return [
+    `Local stack ready: Kinesis ${forHumans(input.kinesisEndpoint)}, S3 ${forHumans(input.s3Endpoint)} (${input.region})`,
+    `  input stream   ${input.inputStream} (${input.inputShards} shard${input.inputShards === 1 ? '' : 's'})`,
+    `  poller         batch ${p.batchSize}, window ${p.maximumBatchingWindowMs} ms, ${retries}, bisect on error, ${age}, ReportBatchItemFailures`,
+    `  handler        functions/handler.ts, run ${input.runId} (${input.featureSet}: ${input.features.join(', ')})`,
+    `  model          ${input.modelUri}`,
+    `  output stream  ${input.predictionsStream}`,
+    `  quarantine     ${input.quarantineLocation}/`,
+    `  on-failure     ${input.onFailureLocation}/`,
+    `  data           ${input.dir}${input.dirKept ? '' : ' (removed on exit; set LOCAL_STACK_DIR to keep it)'}`,
+    '',
+    'Try it with the AWS CLI (the emulators accept these dummy credentials):',
+    '',
+    cliCommands(input),
+    '',
+    'Or with the scripts: npm run put-records -- --local --file <records.jsonl>; npm run read-predictions -- --local --follow',
+    'One line per batch follows. Ctrl-C stops everything.',
+  ].join('\n');
+}
+
+/**
+ * One batch: records in, predicted and rejected (quarantined) out, and the latencies. Predicted is derived: every
+ * record the handler neither quarantined nor reported in `batchItemFailures` was written to the output stream.
+ */
+export function batchLine(report: BatchReport, quarantined: number, at: Date = new Date()): string {
+  const time = at.toISOString().slice(11, 23);
+  const head = `${time}  ${report.shardId}  ${report.records} record${report.records === 1 ? '' : 's'}`;
+  const timing = `handler ${Math.round(report.durationMs)} ms, iterator age ${Math.round(report.iteratorAgeMs)} ms`;
+  if (report.outcome === 'error') {
+    const next =
+      report.action === 'bisect'
+        ? 'bisecting'
+        : report.action === 'discard'
+          ? 'retries exhausted'
+          : `retry ${report.failures}`;
+    return `${head} → function error (${next}): ${report.error ?? 'unknown error'}  (${timing})`;
+  }
+  const failures = batchItemFailureCount(report.response);
+  const predicted = report.records - quarantined - failures;
+  const retry = failures > 0 ? `, ${failures} reported for retry` : '';
+  return `${head} → ${predicted} predicted, ${quarantined} rejected${retry}  (${timing})`;
+}
+
+function batchItemFailureCount(response: unknown): number {
+  if (response === null || typeof response !== 'object') return 0;
+  const failures = (response as { batchItemFailures?: unknown }).batchItemFailures;
+  return Array.isArray(failures) ? failures.length : 0;
+}

@@ -1,0 +1,234 @@
+/**
+ * The embedded local stack: kinesis-mock and s3rver on loopback, the input and output streams, the model bucket with
+ * the committed runs published, and the real handler (`functions/handler.ts`, imported in-process) behind the
+ * Lambda-like event-source poller. `npm start` and `npm run demo` are thin CLIs around {@link startLocalStack}.
+ */
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import type { S3Client } from '@aws-sdk/client-s3';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createKinesisClient, createS3Client } from '../../functions/adapters/aws-clients';
+import { handler } from '../../functions/handler';
+import type { LocalStackConfig } from './config';
+import {
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  startKinesisMock,
+  startS3rver,
+  type KinesisMock,
+} from './emulators';
+import { publishCommittedRuns } from './models';
+import {
+  destinationFromLocation,
+  EventSourcePoller,
+  type KinesisHandler,
+  type PollerLogger,
+  type PollerObserver,
+} from './poller';
+import { assertPortFree } from './ports';
+import { ensureStream } from './streams';
+
+/** Name the poller gives the function (in ARNs and the Lambda context); the deployed function's service name. */
+export const LOCAL_FUNCTION_NAME = 'wine-quality-scorer';
+
+/** Where the handler puts rejected records in the local stack: `s3://<bucket>/quarantine` (CONVENTIONS §4). */
+export const QUARANTINE_PREFIX = 'quarantine';
+
+/** Default on-failure prefix in the model bucket. */
+export const ON_FAILURE_PREFIX = 'esm-failures';
+
+export interface LocalStackHooks {
+  /** Progress of the poller (one report per invocation, one per discarded batch). */
+  readonly observer?: PollerObserver;
+  /** The poller's own messages (outages, discards). */
+  readonly logger?: PollerLogger;
+  /** Called when the handler stores a quarantine object, with the source coordinates from its key. */
+  readonly onQuarantined?: (shardId: string, sequenceNumber: string) => void;
+}
+
+export interface LocalStack {
+  readonly config: LocalStackConfig;
+  /** The run the handler serves. */
+  readonly runId: string;
+  /** Every run published to the model bucket. */
+  readonly publishedRuns: readonly string[];
+  readonly kinesisEndpoint: string;
+  readonly s3Endpoint: string;
+  readonly dir: string;
+  readonly kinesisLog: string;
+  readonly quarantineLocation: string;
+  readonly onFailureLocation: string;
+  readonly poller: EventSourcePoller;
+  readonly kinesis: KinesisClient;
+  readonly s3: S3Client;
+  /** Resolves with a message if kinesis-mock exits while the stack runs (nothing restarts it here). */
+  readonly emulatorExited: Promise<string>;
+  /** Stops the poller (letting an in-flight batch finish), then the emulators; removes a temp folder. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The environment the handler reads (CONVENTIONS §5), pointing it at the local emulators. Credentials are the
+ * emulators' dummy ones: real credentials from the caller's shell are never sent to them.
+ */
+export function handlerEnvironment(stack: {
+  readonly config: LocalStackConfig;
+  readonly runId: string;
+  readonly kinesisEndpoint: string;
+  readonly s3Endpoint: string;
+}): Record<string, string> {
+  const { config } = stack;
+  return {
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_KINESIS: stack.kinesisEndpoint,
+    AWS_ENDPOINT_URL_S3: stack.s3Endpoint,
+    PREDICTIONS_STREAM_NAME: config.predictionsStream,
+    MODEL_BUCKET: config.bucket,
+    EXPERIMENT_ID: config.experimentId,
+    RUN_ID: stack.runId,
+    QUARANTINE_LOCATION: `s3://${config.bucket}/${QUARANTINE_PREFIX}`,
+    TEST_RUN: 'False',
+  };
+}
+
+const QUARANTINE_KEY = /\/([^/]+)\/(\d+)\.json$/;
+
+/**
+ * Starts everything, in order, and returns once the handler has loaded the model and the poller reads the input
+ * stream. If a step fails, whatever already started is stopped before the error propagates.
+ *
+ * @throws {Error} naming the port and the variable to change when a port is taken
+ */
+export async function startLocalStack(
+  config: LocalStackConfig,
+  hooks: LocalStackHooks = {},
+): Promise<LocalStack> {
+  await assertPortFree(config.kinesisPort, 'Kinesis emulator; set LOCAL_KINESIS_PORT to use another');
+  await assertPortFree(config.s3Port, 'S3 emulator; set LOCAL_S3_PORT to use another');
+
+  const dir = config.dir
+    ? path.resolve(config.dir)
+    : fs.mkdtempSync(path.join(os.tmpdir(), 'wine-local-stack-'));
+  fs.mkdirSync(dir, { recursive: true });
+  const kinesisLog = path.join(dir, 'kinesis-mock.log');
+  const cleanups: (() => Promise<void>)[] = [];
+  let stopping = false;
+  const stopAll = async () => {
+    stopping = true;
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+    if (!config.dir) fs.rmSync(dir, { recursive: true, force: true });
+  };
+
+  try {
+    const quarantinePrefix = `${QUARANTINE_PREFIX}/`;
+    const started = await Promise.allSettled([
+      startKinesisMock({ port: config.kinesisPort, logFile: kinesisLog }),
+      startS3rver({
+        port: config.s3Port,
+        directory: path.join(dir, 's3'),
+        buckets: [config.bucket],
+        onObjectCreated: (bucket, key) => {
+          const match =
+            bucket === config.bucket && key.startsWith(quarantinePrefix) ? QUARANTINE_KEY.exec(key) : null;
+          if (match?.[1] && match[2]) hooks.onQuarantined?.(match[1], match[2]);
+        },
+      }),
+    ]);
+    for (const result of started) if (result.status === 'fulfilled') cleanups.push(() => result.value.stop());
+    const [kinesisStart, s3Start] = started;
+    if (kinesisStart.status === 'rejected') throw kinesisStart.reason;
+    if (s3Start.status === 'rejected') throw s3Start.reason;
+    const kinesisMock = kinesisStart.value;
+    const s3rver = s3Start.value;
+
+    const clientOptions = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+    const kinesis = createKinesisClient({ ...clientOptions, endpoint: kinesisMock.endpoint });
+    const s3 = createS3Client({ ...clientOptions, endpoint: s3rver.endpoint });
+    await Promise.all([
+      ensureStream(kinesis, config.inputStream, config.inputShards),
+      ensureStream(kinesis, config.predictionsStream, 1),
+    ]);
+    const { runId, published } = await publishCommittedRuns({
+      client: s3,
+      bucket: config.bucket,
+      experimentId: config.experimentId,
+      runId: config.runId,
+    });
+
+    const endpoints = { kinesisEndpoint: kinesisMock.endpoint, s3Endpoint: s3rver.endpoint };
+    Object.assign(process.env, handlerEnvironment({ config, runId, ...endpoints }));
+    delete process.env.AWS_SESSION_TOKEN;
+    process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+    process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+    process.env.POWERTOOLS_SERVICE_NAME ??= LOCAL_FUNCTION_NAME;
+    const handler = await loadHandler();
+
+    const onFailure = destinationFromLocation(
+      config.poller.onFailure ?? `s3://${config.bucket}/${ON_FAILURE_PREFIX}`,
+      s3,
+    );
+    const poller = await EventSourcePoller.start({
+      client: kinesis,
+      handler,
+      onFailure,
+      ...(hooks.logger ? { logger: hooks.logger } : {}),
+      ...(hooks.observer ? { observer: hooks.observer } : {}),
+      streamName: config.inputStream,
+      startingPosition: 'TRIM_HORIZON',
+      batchSize: config.poller.batchSize,
+      maximumBatchingWindowMs: config.poller.maximumBatchingWindowMs,
+      maximumRetryAttempts: config.poller.maximumRetryAttempts,
+      maximumRecordAgeMs: config.poller.maximumRecordAgeMs,
+      functionTimeoutMs: config.poller.functionTimeoutMs,
+      bisectBatchOnFunctionError: true,
+      reportBatchItemFailures: true,
+      pollIntervalMs: 250,
+      functionName: LOCAL_FUNCTION_NAME,
+    });
+    cleanups.push(() => poller.stop());
+
+    return {
+      config,
+      runId,
+      publishedRuns: published,
+      ...endpoints,
+      dir,
+      kinesisLog,
+      quarantineLocation: `s3://${config.bucket}/${QUARANTINE_PREFIX}`,
+      onFailureLocation: onFailure.location,
+      poller,
+      kinesis,
+      s3,
+      emulatorExited: watchEmulator(kinesisMock, kinesisLog, () => stopping),
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/**
+ * The real handler, configured by the environment just set: outside Lambda it reads its configuration on the first
+ * call. That call is an empty batch here, so a bad `RUN_ID` or an unreadable model fails `npm start` at once rather
+ * than on the first record.
+ */
+async function loadHandler(): Promise<KinesisHandler> {
+  await handler({ Records: [] });
+  return handler;
+}
+
+function watchEmulator(kinesisMock: KinesisMock, logFile: string, stopping: () => boolean): Promise<string> {
+  return new Promise((resolve) => {
+    const timer = setInterval(() => {
+      if (stopping()) clearInterval(timer);
+      if (stopping() || kinesisMock.alive()) return;
+      clearInterval(timer);
+      resolve(`kinesis-mock (pid ${kinesisMock.pid}) exited unexpectedly; its log: ${logFile}`);
+    }, 500);
+    timer.unref();
+  });
+}
