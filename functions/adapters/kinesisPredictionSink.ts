@@ -41,8 +41,9 @@ interface Entry {
 /**
  * Writes predictions with PutRecords: chunks of ≤ 500 entries and ≤ 5 MiB, chunks in input order (so per-key order
  * holds on the happy path). Entries that fail (`FailedRecordCount` > 0, per-entry `ErrorCode`) or whose request throws
- * are resent, only they, with exponential backoff and full jitter, bounded by attempts and total time. Whatever still
- * failed is reported, never thrown, so the handler can name exactly those records in `batchItemFailures`.
+ * are resent, only they, with exponential backoff and full jitter, bounded by attempts and total time; a request
+ * rejected with a permanent client fault (e.g. the stream does not exist) is not retried. Whatever still failed is
+ * reported, never thrown, so the handler can name exactly those records in `batchItemFailures`.
  *
  * @throws OutputTooLargeError (from `write`) when one prediction exceeds Kinesis' 1 MiB entry limit
  * @example
@@ -62,7 +63,7 @@ export function createKinesisPredictionSink(options: KinesisPredictionSinkOption
       const failed = await putOnce(pending);
       if (failed.entries.length === 0) return { failed: [], retries };
       const delay = fullJitterDelay(attempt, policy, random);
-      if (attempt >= policy.maxAttempts || now() + delay > deadline) {
+      if (failed.permanent === true || attempt >= policy.maxAttempts || now() + delay > deadline) {
         options.logger.error('PutRecords gave up on entries', {
           stream: options.streamName,
           attempts: attempt,
@@ -86,7 +87,7 @@ export function createKinesisPredictionSink(options: KinesisPredictionSinkOption
 
   async function putOnce(
     entries: readonly Entry[],
-  ): Promise<{ entries: readonly Entry[]; codes: Record<string, number> }> {
+  ): Promise<{ entries: readonly Entry[]; codes: Record<string, number>; permanent?: boolean }> {
     try {
       const response = await options.client.send(
         new PutRecordsCommand({ StreamName: options.streamName, Records: entries.map((e) => e.request) }),
@@ -101,9 +102,10 @@ export function createKinesisPredictionSink(options: KinesisPredictionSinkOption
       });
       return { entries: failed, codes };
     } catch (error) {
-      // A whole-request failure the SDK's own retries did not overcome: every entry of the request failed.
+      // A whole-request failure the SDK's own retries did not overcome: every entry of the request failed. A client
+      // fault the SDK does not mark retryable (missing stream, access denied) will not heal within this invocation.
       const name = error instanceof Error ? error.name : 'UnknownError';
-      return { entries, codes: { [name]: entries.length } };
+      return { entries, codes: { [name]: entries.length }, permanent: isPermanent(error) };
     }
   }
 
@@ -120,6 +122,21 @@ export function createKinesisPredictionSink(options: KinesisPredictionSinkOption
       return { failed, retries };
     },
   };
+}
+
+// Client faults that are throttling, hence transient. Kinesis models these without a `$retryable` marker.
+const THROTTLING = new Set([
+  'ProvisionedThroughputExceededException',
+  'LimitExceededException',
+  'KMSThrottlingException',
+  'ThrottlingException',
+  'TooManyRequestsException',
+]);
+
+/** SDK errors carry `$fault` ('client' | 'server') and, for some transient ones, `$retryable`. */
+function isPermanent(error: unknown): boolean {
+  const sdk = error as { name?: unknown; $fault?: unknown; $retryable?: unknown } | null;
+  return sdk?.$fault === 'client' && sdk.$retryable === undefined && !THROTTLING.has(String(sdk.name ?? ''));
 }
 
 /** Splits predictions into PutRecords requests within the entry-count and byte limits, keeping their order. */

@@ -1,4 +1,9 @@
-import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import {
+  KinesisClient,
+  ProvisionedThroughputExceededException,
+  PutRecordsCommand,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-kinesis';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
   chunkEntries,
@@ -127,6 +132,38 @@ describe('Kinesis prediction sink', () => {
     expect(kinesis.commandCalls(PutRecordsCommand)).toHaveLength(2);
     expect(sentKeys(1)).toEqual(['key-1', 'key-2']);
     expect(report).toEqual({ failed: [], retries: 2 });
+  });
+
+  it('retries a request rejected as throttled, a client fault that heals', async () => {
+    // Prepare
+    kinesis
+      .on(PutRecordsCommand)
+      .rejectsOnce(new ProvisionedThroughputExceededException({ message: 'Rate exceeded', $metadata: {} }))
+      .resolves({ FailedRecordCount: 0, Records: [ok] });
+
+    // Act
+    const report = await sink().write([prediction(1)]);
+
+    // Assess
+    expect(kinesis.commandCalls(PutRecordsCommand)).toHaveLength(2);
+    expect(report).toEqual({ failed: [], retries: 1 });
+  });
+
+  it('does not retry a request rejected with a permanent client fault, and reports all its entries', async () => {
+    // Prepare
+    kinesis
+      .on(PutRecordsCommand)
+      .rejects(
+        new ResourceNotFoundException({ message: 'Stream wine-predictions not found', $metadata: {} }),
+      );
+    const predictions = [prediction(1), prediction(2)];
+
+    // Act
+    const report = await sink().write(predictions);
+
+    // Assess
+    expect(kinesis.commandCalls(PutRecordsCommand)).toHaveLength(1);
+    expect(report.failed).toEqual(predictions.map((p) => p.source));
   });
 
   it('stops retrying once the next delay would pass the total time budget', async () => {
