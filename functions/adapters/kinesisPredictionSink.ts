@@ -136,7 +136,8 @@ const THROTTLING = new Set([
 /** SDK errors carry `$fault` ('client' | 'server') and, for some transient ones, `$retryable`. */
 function isPermanent(error: unknown): boolean {
   const sdk = error as { name?: unknown; $fault?: unknown; $retryable?: unknown } | null;
-  return sdk?.$fault === 'client' && sdk.$retryable === undefined && !THROTTLING.has(String(sdk.name ?? ''));
+  const name = typeof sdk?.name === 'string' ? sdk.name : '';
+  return sdk?.$fault === 'client' && sdk.$retryable === undefined && !THROTTLING.has(name);
 }
 
 /** Splits predictions into PutRecords requests within the entry-count and byte limits, keeping their order. */
