@@ -42,11 +42,16 @@ const floats = (name: string, values: readonly number[]): onnx.IAttributeProto =
   type: AttributeType.FLOATS,
   floats: [...values],
 });
-const strings = (name: string, values: readonly string[]): onnx.IAttributeProto => ({
-  name,
-  type: AttributeType.STRINGS,
-  strings: values.map((value) => Buffer.from(value, 'utf8')),
-});
+const strings = (name: string, values: readonly string[]): onnx.IAttributeProto => {
+  // Hundreds of thousands of node modes take only two distinct values: share one buffer per value.
+  const encoded = new Map<string, Buffer>();
+  const bytes = (value: string): Buffer => {
+    let buffer = encoded.get(value);
+    if (!buffer) encoded.set(value, (buffer = Buffer.from(value, 'utf8')));
+    return buffer;
+  };
+  return { name, type: AttributeType.STRINGS, strings: values.map(bytes) };
+};
 const string = (name: string, value: string): onnx.IAttributeProto => ({
   name,
   type: AttributeType.STRING,
