@@ -68,12 +68,13 @@ export function createHandler(dependencies: HandlerDependencies): FunctionHandle
   }
 
   return async (event, context) => {
-    const started = performance.now();
     if (context) telemetry.logger.addContext(context);
     const records = toInputRecords(event);
     const shardId = records[0]?.source.shard_id;
     try {
       const model = await dependencies.loadModel();
+      // Measured from here: a cold start's model load is reported on its own line.
+      const started = performance.now();
       const runId = model.signature.run_id;
       const outcome = await handleBatch(records, { process: processorFor(model), output, runId, now });
       const dryRun = output.kind === 'dry-run';
