@@ -152,8 +152,8 @@ function validateGrid(grid: SearchGrid, featureCount: number): void {
     }
   };
   positive('trees', grid.trees);
-  positive('maxFeatures', grid.max_features, featureCount);
-  positive('minLeaf', grid.min_leaf);
+  positive('max_features', grid.max_features, featureCount);
+  positive('min_leaf', grid.min_leaf);
   if (grid.kind.length === 0) throw new TrainingError('grid.kind must not be empty');
 }
 
