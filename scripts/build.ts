@@ -6,9 +6,12 @@
 import { build, type Plugin } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 
 const ROOT = path.resolve(__dirname, '..');
-const OUTFILE = path.join(ROOT, 'dist/handler.js');
+// `--outfile` exists for tests; keep it inside the repository so the external onnxruntime-node still resolves.
+const { values: args } = parseArgs({ options: { outfile: { type: 'string' } } });
+const OUTFILE = path.resolve(args.outfile ?? path.join(ROOT, 'dist/handler.js'));
 
 /** Packages resolved at run time from the image's node_modules instead of being bundled. */
 export const EXTERNAL_PACKAGES = ['onnxruntime-node'] as const;
@@ -54,7 +57,7 @@ async function main(): Promise<void> {
 
   const bytes = fs.statSync(OUTFILE).size;
   const map = fs.statSync(`${OUTFILE}.map`).size;
-  const inputs = Object.entries(result.metafile.outputs[path.relative(ROOT, OUTFILE)]?.inputs ?? {});
+  const inputs = Object.entries(result.metafile.outputs[path.relative(process.cwd(), OUTFILE)]?.inputs ?? {});
   const byPackage = new Map<string, number>();
   for (const [file, info] of inputs) {
     const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file);

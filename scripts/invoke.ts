@@ -10,10 +10,16 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import type { Context, KinesisStreamEvent } from 'aws-lambda';
 import type { FunctionResponse } from '../functions/handler';
 
-const BUNDLE = path.resolve(__dirname, '../dist/handler.js');
+// `--bundle` exists for tests that build elsewhere.
+const { values: args, positionals } = parseArgs({
+  options: { bundle: { type: 'string' } },
+  allowPositionals: true,
+});
+const BUNDLE = path.resolve(args.bundle ?? path.join(__dirname, '../dist/handler.js'));
 const FUNCTION_NAME = 'wine-quality-inference-local';
 
 function fail(message: string): never {
@@ -39,8 +45,17 @@ function localContext(timeoutMs: number): Context {
   return context as Context;
 }
 
+/** The function's own errors carry a code and a complete message; anything else gets its stack. */
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string'
+    ? `${error.name} (${code}): ${error.message}`
+    : (error.stack ?? error.message);
+}
+
 async function main(): Promise<void> {
-  const file = process.argv[2];
+  const file = positionals[0];
   if (!file) fail('usage: npm run invoke -- <kinesis-event.json>');
   if (!fs.existsSync(BUNDLE))
     fail(`${path.relative(process.cwd(), BUNDLE)} does not exist: run \`npm run build\` first`);
@@ -62,9 +77,7 @@ async function main(): Promise<void> {
     };
     response = await bundle.handler(event, localContext(60_000));
   } catch (error) {
-    process.stderr.write(
-      `invoke: the handler threw: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
+    process.stderr.write(`invoke: the handler threw ${describeError(error)}\n`);
     process.exitCode = 1;
     return;
   } finally {
