@@ -1,11 +1,11 @@
 /**
- * `npm run bench [-- --records 10000 --reps 7 --threads 1 --run <run id>]`
+ * `npm run bench [-- --records 10000 --reps 9 --threads 1 --run <run id>]`
  *
  * Measures, on a batch built from the white-wine rows a committed run held out for testing (cycled to `--records`):
  *   (a) bare `session.run` on the prepared [N, F] tensor,
  *   (b) the handler core: decode → validate → one-tensor score → encode (JSON bytes), i.e. `createBatchProcessor`,
  *   (c) a record-at-a-time loop (decode, score one row, encode), the design of the reference implementations,
- * and prints medians over `--reps` repetitions and the ratios b/a (overhead of our core over the model itself) and
+ * and prints medians over `--reps` interleaved repetitions and the ratios b/a (overhead of our core over the model itself) and
  * c/b (what batching buys). Targets: b/a ≤ 1.3, c/b ≥ 10. Without `--run` it benchmarks both committed runs.
  */
 import os from 'node:os';
@@ -27,7 +27,7 @@ const TARGET_C_OVER_B = 10;
 const { values: args } = parseArgs({
   options: {
     records: { type: 'string', default: '10000' },
-    reps: { type: 'string', default: '7' },
+    reps: { type: 'string', default: '9' },
     threads: { type: 'string', default: '1' },
     run: { type: 'string' },
   },
@@ -46,15 +46,11 @@ function median(samples: number[]): number {
   return sorted.length % 2 ? at(mid) : (at(mid - 1) + at(mid)) / 2;
 }
 
-async function timeIt(reps: number, run: () => Promise<unknown>): Promise<number[]> {
-  await run(); // warm-up: JIT, allocator, onnxruntime's first-run setup
-  const samples: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const started = performance.now();
-    await run();
-    samples.push(performance.now() - started);
-  }
-  return samples;
+/** Wall-clock time of one call, in milliseconds. */
+async function timeOnce(run: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await run();
+  return performance.now() - started;
 }
 
 /** The batch: held-out rows cycled to `count`, each as the producer payload for this model's features. */
@@ -108,24 +104,47 @@ async function benchmark(runId: string, count: number, reps: number, threads: nu
   const batch = toFeatureBatch(valid, signature.features);
   const tensor = new Tensor('float32', batch.data, [batch.rows, batch.columns]);
   const fetches = [signature.onnx.label, signature.onnx.probabilities];
-  const a = await timeIt(reps, () => scorer.session.run({ [signature.onnx.input]: tensor }, fetches));
-
+  const bare = () => scorer.session.run({ [signature.onnx.input]: tensor }, fetches);
   const process = createBatchProcessor(signature, scorer);
-  const b = await timeIt(reps, async () => {
+  const core = async () => {
     const result = await process(records);
     if (result.predictions.length !== count) throw new Error('benchmark batch lost records');
-  });
-
+  };
   const loop = recordAtATime(model);
-  const c = await timeIt(Math.min(reps, 5), () => loop(records));
+  const oneByOne = () => loop(records);
+
+  // One warm-up each (JIT, allocator, onnxruntime's first-run setup), then a, b and c interleaved per repetition:
+  // on a shared machine, load changes over seconds, and each ratio should compare runs that saw the same load.
+  for (const run of [bare, core, oneByOne]) await run();
+  const samples = {
+    a: [] as number[],
+    b: [] as number[],
+    c: [] as number[],
+    ba: [] as number[],
+    cb: [] as number[],
+    ca: [] as number[],
+  };
+  for (let rep = 0; rep < reps; rep++) {
+    const a = await timeOnce(bare);
+    const b = await timeOnce(core);
+    const c = await timeOnce(oneByOne);
+    samples.a.push(a);
+    samples.b.push(b);
+    samples.c.push(c);
+    samples.ba.push(b / a);
+    samples.cb.push(c / b);
+    samples.ca.push(c / a);
+  }
 
   await scorer.session.release();
   return {
     signature,
-    a: median(a),
-    b: median(b),
-    c: median(c),
-    reps: { a: a.length, b: b.length, c: c.length },
+    a: median(samples.a),
+    b: median(samples.b),
+    c: median(samples.c),
+    ba: median(samples.ba),
+    cb: median(samples.cb),
+    ca: median(samples.ca),
   };
 }
 
@@ -140,7 +159,7 @@ async function main() {
 
   console.log(
     `node ${process.version}, ${count} records per batch, intraOpNumThreads=${threads}, medians ` +
-      `(reps: a,b ${reps}; c ${Math.min(reps, 5)}; one warm-up each)`,
+      `of ${reps} interleaved repetitions (a, b, c each; ratios are medians of per-repetition ratios)`,
   );
   // Wall-clock medians are only as good as the machine is quiet: show how busy it was.
   const load = () =>
@@ -152,8 +171,6 @@ async function main() {
   for (const runId of runIds) {
     const r = await benchmark(runId, count, reps, threads);
     const rate = (ms: number) => `${Math.round((count / ms) * 1000).toLocaleString('en-US')} rec/s`;
-    const ratioBA = r.b / r.a;
-    const ratioCB = r.c / r.b;
     console.log(`\nrun ${runId} (${r.signature.feature_set}, ${r.signature.features.length} features)`);
     console.log(
       `  (a) session.run on the prepared tensor     ${r.a.toFixed(1).padStart(8)} ms  ${rate(r.a)}`,
@@ -165,13 +182,11 @@ async function main() {
       `  (c) record at a time: decode, score, encode ${r.c.toFixed(1).padStart(7)} ms  ${rate(r.c)}`,
     );
     console.log(
-      `  b/a = ${ratioBA.toFixed(2)} (target ≤ ${TARGET_B_OVER_A}: ${ratioBA <= TARGET_B_OVER_A ? 'met' : 'MISSED'})` +
-        `   c/b = ${ratioCB.toFixed(1)} (target ≥ ${TARGET_C_OVER_B}: ${ratioCB >= TARGET_C_OVER_B ? 'met' : 'MISSED'})`,
+      `  b/a = ${r.ba.toFixed(2)} (target ≤ ${TARGET_B_OVER_A}: ${r.ba <= TARGET_B_OVER_A ? 'met' : 'MISSED'})` +
+        `   c/b = ${r.cb.toFixed(1)} (target ≥ ${TARGET_C_OVER_B}: ${r.cb >= TARGET_C_OVER_B ? 'met' : 'MISSED'})`,
     );
     // b ≥ a always, so c/a is the most batching can buy with this model, whatever the core costs.
-    console.log(
-      `  c/a = ${(r.c / r.a).toFixed(1)} (upper bound of c/b for this model)   load average ${load()}`,
-    );
+    console.log(`  c/a = ${r.ca.toFixed(1)} (upper bound of c/b for this model)   load average ${load()}`);
   }
 }
 
