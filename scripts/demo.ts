@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_MAX_RECORD_BYTES } from '../functions/core';
+import { DEFAULT_MAX_RECORD_BYTES } from '../functions/core/decode';
 import { loadSignature, runDir } from '../model/src/artifacts';
 import { ARTIFACT_FILES, UCI_FEATURES } from '../model/src/contract';
 import type { WineTable } from '../model/src/data/csv';
