@@ -14,7 +14,7 @@ import {
 
 describe('scoring a batch', () => {
   it.each(Object.keys(FEATURE_SETS) as FeatureSetName[])(
-    'scores every valid record of a %s-feature batch in one call with an [N, F] tensor in signature order',
+    'scores every valid record of a batch for the %s feature set in one call with an [N, F] tensor in signature order',
     async (featureSet) => {
       // Prepare
       const signature = signatureFor(featureSet);

@@ -4,8 +4,11 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { DEFAULT_RUN_ID, runDir } from '../../../model/src/artifacts';
 import { resetModelCache } from '../../../functions/adapters/modelLoader';
 import { parseConfig } from '../../../functions/config';
-import { createDefaultHandler } from '../../../functions/handler';
-import { kinesisEvent, sequenceNumber, winePayload } from '../../helpers/factories';
+import { createKinesisPredictionSink } from '../../../functions/adapters/kinesisPredictionSink';
+import { createTelemetry } from '../../../functions/adapters/observability';
+import { createS3QuarantineSink } from '../../../functions/adapters/s3QuarantineSink';
+import { createDefaultHandler, createHandler } from '../../../functions/handler';
+import { fakeScorer, kinesisEvent, sequenceNumber, signatureFor, winePayload } from '../../helpers/factories';
 
 jest.setTimeout(30_000);
 
@@ -81,5 +84,57 @@ describe('default wiring', () => {
         ),
       ],
     ]);
+  });
+});
+
+describe('real sinks behind the handler', () => {
+  it('reports exactly the records whose predictions stay throttled, and quarantines the bad one', async () => {
+    // Prepare
+    const hot = new Set(['1', '4']);
+    kinesis.on(PutRecordsCommand).callsFake((input: { Records: { PartitionKey: string }[] }) =>
+      Promise.resolve({
+        FailedRecordCount: input.Records.filter((r) => hot.has(r.PartitionKey)).length,
+        Records: input.Records.map((r) =>
+          hot.has(r.PartitionKey)
+            ? { ErrorCode: 'ProvisionedThroughputExceededException', ErrorMessage: 'Rate exceeded' }
+            : { SequenceNumber: '1', ShardId: 'shardId-000000000000' },
+        ),
+      }),
+    );
+    s3.on(PutObjectCommand).resolves({});
+    const signature = signatureFor('seed3');
+    const logger = { warn: jest.fn(), error: jest.fn() };
+    const handle = createHandler({
+      loadModel: () =>
+        Promise.resolve({ signature, scorer: fakeScorer(signature.classes), location: 'test', loadMs: 0 }),
+      output: {
+        kind: 'write',
+        predictions: createKinesisPredictionSink({
+          client: new KinesisClient({ region: 'us-east-1' }),
+          streamName: 'wine-predictions',
+          logger,
+          sleep: () => Promise.resolve(),
+        }),
+        quarantine: createS3QuarantineSink({
+          client: new S3Client({ region: 'us-east-1' }),
+          location: { bucket: 'wine-models', prefix: 'quarantine' },
+          logger,
+        }),
+      },
+      telemetry: createTelemetry(),
+    });
+    const valid = { payload: winePayload({ features: signature.features }) };
+    const event = kinesisEvent([valid, valid, { data: '!!' }, valid, valid]); // partition keys '0'…'4', sequence numbers 1…5
+
+    // Act
+    const response = await handle(event);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([
+      { itemIdentifier: sequenceNumber(2) },
+      { itemIdentifier: sequenceNumber(5) },
+    ]);
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(1);
+    expect(kinesis.commandCalls(PutRecordsCommand).length).toBeGreaterThan(1);
   });
 });
