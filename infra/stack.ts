@@ -17,8 +17,11 @@ import { resourceNames } from './naming';
 /** Options of {@link ScoringStack}. */
 export interface ScoringStackOptions {
   readonly config: InfraConfig;
-  /** How Terraform builds the image; required unless the configuration names a CI-built `image.uri`. */
-  readonly imageBuild?: ImageBuildOptions | undefined;
+  /**
+   * How Terraform builds the image; required unless the configuration names a CI-built `image.uri`. The platform
+   * follows the configured function architecture.
+   */
+  readonly imageBuild?: Omit<ImageBuildOptions, 'platform'> | undefined;
   /** Local state file relative to the synthesized stack directory (used with the `local` backend). */
   readonly localStatePath: string;
 }
@@ -76,7 +79,11 @@ export class ScoringStack extends TerraformStack {
     if (config.image.uri !== undefined) {
       this.image = new ScoringImage(this, 'image', { ...imageCommon, imageUri: config.image.uri });
     } else if (options.imageBuild !== undefined) {
-      this.image = new ScoringImage(this, 'image', { ...imageCommon, build: options.imageBuild });
+      const platform = config.function.architecture === 'arm64' ? 'linux/arm64' : 'linux/amd64';
+      this.image = new ScoringImage(this, 'image', {
+        ...imageCommon,
+        build: { ...options.imageBuild, platform },
+      });
     } else {
       throw new InfraConfigError([
         `${config.environment}: image.uri is not set and no image build was configured`,

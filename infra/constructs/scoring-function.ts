@@ -116,7 +116,7 @@ export class ScoringFunction extends Construct {
       description: `Scores wine-quality records with model run ${model.runId}`,
       packageType: 'Image',
       imageUri: options.imageUri,
-      architectures: ['x86_64'],
+      architectures: [options.function.architecture],
       role: this.role.arn,
       memorySize: options.function.memoryMb,
       timeout: options.function.timeoutSeconds,

@@ -14,7 +14,7 @@ import { DataResource } from 'cdktf';
 import { DataAwsEcrImage } from '@cdktf/provider-aws/lib/data-aws-ecr-image';
 import { EcrLifecyclePolicy } from '@cdktf/provider-aws/lib/ecr-lifecycle-policy';
 import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
-import { imageTagFor } from '../../scripts/image/context-hash';
+import { imageTagFor, type ImagePlatform } from '../../scripts/image/tags';
 
 /** How Terraform builds the image (see the module comment). */
 export interface ImageBuildOptions {
@@ -26,6 +26,8 @@ export interface ImageBuildOptions {
   readonly contextDir: string;
   /** Dockerfile relative to the context. */
   readonly dockerfile: string;
+  /** Must match the function's architecture (`x86_64` → `linux/amd64`, `arm64` → `linux/arm64`). */
+  readonly platform: ImagePlatform;
 }
 
 /** Options of {@link ScoringImage}: build it here, or use a CI-built image — never both. */
@@ -92,7 +94,7 @@ export class ScoringImage extends Construct {
     }
 
     const { build } = options;
-    const tag = imageTagFor(build.contentHash);
+    const tag = imageTagFor(build.contentHash, build.platform);
     this.imageTag = tag;
     const command = [
       'npx tsx scripts/image/build-and-push.ts',
@@ -100,10 +102,16 @@ export class ScoringImage extends Construct {
       `--content-hash ${build.contentHash}`,
       `--context ${build.contextDir}`,
       `--file ${build.dockerfile}`,
+      `--platform ${build.platform}`,
     ].join(' ');
     this.build = new DataResource(this, 'build', {
-      // Replaced (and so re-provisioned: build + push) exactly when the context's content or the repository changes.
-      triggersReplace: { content_hash: build.contentHash, repository_url: this.repository.repositoryUrl },
+      // Replaced (and so re-provisioned: build + push) exactly when the context's content, the platform or the
+      // repository changes.
+      triggersReplace: {
+        content_hash: build.contentHash,
+        platform: build.platform,
+        repository_url: this.repository.repositoryUrl,
+      },
       input: { image_tag: tag },
       provisioners: [{ type: 'local-exec', command, workingDir: build.workingDirectory }],
     });

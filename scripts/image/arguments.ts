@@ -3,16 +3,13 @@
  * `terraform_data` provisioner passes every value; a person can run it by hand with the same flags.
  */
 import { parseArgs } from 'node:util';
-import { CONTENT_HASH_PATTERN, imageTagFor } from './context-hash';
+import { CONTENT_HASH_PATTERN } from './context-hash';
 import { InvalidImageArgumentsError } from './errors';
+import { IMAGE_PLATFORMS, imageTagFor, type ImagePlatform } from './tags';
 
 /** `<account>.dkr.ecr.<region>.amazonaws.com[.cn]/<repository name>`. */
 const REPOSITORY_URL_PATTERN =
   /^(?<host>(?<account>\d{12})\.dkr\.ecr\.(?<region>[a-z]{2}(?:-[a-z]+)+-\d)\.amazonaws\.com(?:\.cn)?)\/(?<name>[a-z0-9]+(?:[._/-][a-z0-9]+)*)$/;
-
-/** Platforms Lambda runs container images on. */
-export const IMAGE_PLATFORMS = ['linux/amd64', 'linux/arm64'] as const;
-export type ImagePlatform = (typeof IMAGE_PLATFORMS)[number];
 
 /** Parsed, validated arguments. */
 export interface ImageArguments {
@@ -24,7 +21,7 @@ export interface ImageArguments {
   readonly region: string;
   /** Content hash fixed at synth time; the build fails if the context no longer hashes to it. */
   readonly expectedHash: string;
-  /** Tag derived from {@link expectedHash}. */
+  /** Tag derived from {@link expectedHash} and {@link platform}. */
   readonly tag: string;
   readonly contextDir: string;
   /** Dockerfile path relative to {@link contextDir}. */
@@ -37,8 +34,8 @@ export interface ImageArguments {
 /** Usage text printed on `--help` and after an argument error. */
 export const USAGE = `Usage: tsx scripts/image/build-and-push.ts --repository-url <ecr url> --content-hash <sha256> [options]
 
-Builds the Lambda image from the docker build context, tags it src-<first 32 hex of the content hash> and pushes it
-to ECR (skipped when that tag is already there: tags are immutable and name their content).
+Builds the Lambda image from the docker build context, tags it src-<first 32 hex of the content hash>-<arch> and
+pushes it to ECR (skipped when that tag is already there: tags are immutable and name their content).
 
   --repository-url <url>   <account>.dkr.ecr.<region>.amazonaws.com/<name>   (required)
   --content-hash <hex>     content hash of the build context computed at synth (required)
@@ -108,7 +105,7 @@ export function parseImageArguments(argv: readonly string[]): ImageArguments | '
     repositoryName: name,
     region: values.region ?? region,
     expectedHash: hash,
-    tag: imageTagFor(hash),
+    tag: imageTagFor(hash, platform as ImagePlatform),
     contextDir: values.context,
     dockerfile: values.file,
     platform: platform as ImagePlatform,

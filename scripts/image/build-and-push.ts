@@ -40,7 +40,8 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     const ecr = new ECRClient({ region: args.region });
     const result = await buildAndPushImage(args, { ecr, run: spawnCommand, log });
-    log(result.pushed ? `done: ${result.imageReference}` : `unchanged: ${result.imageReference}`);
+    if (args.dryRun) log(`dry run: nothing built or pushed for ${result.imageReference}`);
+    else log(result.pushed ? `done: ${result.imageReference}` : `unchanged: ${result.imageReference}`);
     return 0;
   } catch (error) {
     if (error instanceof InvalidImageArgumentsError) {

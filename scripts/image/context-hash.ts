@@ -16,9 +16,6 @@ import { BuildContextError } from './errors';
 /** A full content hash: 64 lowercase hex characters (SHA-256). */
 export const CONTENT_HASH_PATTERN = /^[0-9a-f]{64}$/;
 
-/** Image tags the pipeline pushes: `src-` + the first 32 hex characters of the content hash. */
-export const IMAGE_TAG_PATTERN = /^src-[0-9a-f]{32}$/;
-
 /**
  * Paths that must never be part of the build context: dependencies (the image installs its own), VCS data (would
  * change the hash on every commit) and infra output (the synthesized stack embeds this hash: a context that
@@ -56,8 +53,8 @@ export interface ContextHash {
  * @throws {@link BuildContextError} when the Dockerfile is missing or the context contains a forbidden path.
  * @example
  * ```ts
- * const { hash } = computeContextHash(process.cwd());
- * const tag = imageTagFor(hash); // 'src-3f2a…'
+ * const { hash, files } = computeContextHash(process.cwd());
+ * console.log(`${hash} covers ${files.length} files`);
  * ```
  */
 export function computeContextHash(contextDir: string, options: ContextHashOptions = {}): ContextHash {
@@ -99,18 +96,6 @@ export function computeContextHash(contextDir: string, options: ContextHashOptio
     digest.update(`${rel}\0${fileFingerprint(path.join(root, rel))}\n`);
   }
   return { hash: digest.digest('hex'), files: sorted };
-}
-
-/**
- * The tag an image built from a context with this hash is pushed under.
- *
- * @throws {@link BuildContextError} when `hash` is not a 64-character lowercase hex SHA-256.
- */
-export function imageTagFor(hash: string): string {
-  if (!CONTENT_HASH_PATTERN.test(hash)) {
-    throw new BuildContextError(`not a content hash (64 lowercase hex characters): ${hash}`);
-  }
-  return `src-${hash.slice(0, 32)}`;
 }
 
 /** The patterns of `<root>/.dockerignore` (empty when there is none), comments and blank lines removed. */

@@ -1,8 +1,9 @@
 import { chmodSync, mkdirSync, mkdtempSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { computeContextHash, imageTagFor } from '../../scripts/image/context-hash';
+import { computeContextHash } from '../../scripts/image/context-hash';
 import { BuildContextError } from '../../scripts/image/errors';
+import { imageTagFor } from '../../scripts/image/tags';
 
 /** A small repository-shaped build context with a .dockerignore in the style of the project's. */
 const FILES: Record<string, string> = {
@@ -210,15 +211,17 @@ describe('image content hash', () => {
     expect(() => computeContextHash(root)).toThrow(`no Dockerfile at ${path.join(root, 'Dockerfile')}`);
   });
 
-  it('tags images with src- and the first 32 hex characters of the hash', () => {
+  it('tags images with src-, the first 32 hex characters of the hash and the architecture', () => {
     // Prepare
     const { hash } = computeContextHash(root);
 
     // Act
-    const tag = imageTagFor(hash);
+    const amd64 = imageTagFor(hash, 'linux/amd64');
+    const arm64 = imageTagFor(hash, 'linux/arm64');
 
     // Assess
-    expect(tag).toBe(`src-${hash.slice(0, 32)}`);
-    expect(() => imageTagFor('not-a-hash')).toThrow(BuildContextError);
+    expect(amd64).toBe(`src-${hash.slice(0, 32)}-amd64`);
+    expect(arm64).toBe(`src-${hash.slice(0, 32)}-arm64`);
+    expect(() => imageTagFor('not-a-hash', 'linux/amd64')).toThrow(BuildContextError);
   });
 });

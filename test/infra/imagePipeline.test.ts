@@ -18,7 +18,7 @@ import { spawnCommand } from '../../scripts/image/build-and-push';
 import { buildAndPushImage, type Command } from '../../scripts/image/pipeline';
 
 const HASH = '0f'.repeat(32);
-const TAG = `src-${HASH.slice(0, 32)}`;
+const TAG = `src-${HASH.slice(0, 32)}-amd64`;
 const REGISTRY = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 const REPOSITORY_URL = `${REGISTRY}/wine-quality-stage-scorer`;
 const DIGEST = `sha256:${'9a'.repeat(32)}`;

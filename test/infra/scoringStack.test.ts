@@ -13,7 +13,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
-import { imageTagFor } from '../../scripts/image/context-hash';
+import { imageTagFor } from '../../scripts/image/tags';
 import {
   CONTENT_HASH,
   PINNED_IMAGE,
@@ -192,13 +192,34 @@ describe('scoring stack', () => {
       const build = onlyResource(synthesized.tf, 'terraform_data').body;
 
       // Assess
-      expect(build.triggers_replace).toEqual({ content_hash: CONTENT_HASH, repository_url: repositoryUrl });
+      expect(build.triggers_replace).toEqual({
+        content_hash: CONTENT_HASH,
+        platform: 'linux/amd64',
+        repository_url: repositoryUrl,
+      });
       const [provisioner] = build.provisioner as { 'local-exec': { command: string; working_dir: string } }[];
       expect(provisioner?.['local-exec'].working_dir).toBe('../../../..');
       expect(provisioner?.['local-exec'].command).toBe(
         `npx tsx scripts/image/build-and-push.ts --repository-url ${repositoryUrl} ` +
-          `--content-hash ${CONTENT_HASH} --context . --file Dockerfile`,
+          `--content-hash ${CONTENT_HASH} --context . --file Dockerfile --platform linux/amd64`,
       );
+    });
+
+    it('builds for arm64, under its own tag, when the function runs on arm64', () => {
+      // Prepare / Act
+      const { json, tf } = synthStack((c) => {
+        c.function.architecture = 'arm64';
+      });
+
+      // Assess
+      const build = onlyResource(tf, 'terraform_data').body;
+      const [provisioner] = build.provisioner as { 'local-exec': { command: string } }[];
+      expect(provisioner?.['local-exec'].command).toContain('--platform linux/arm64');
+      expect(build.triggers_replace).toMatchObject({ platform: 'linux/arm64' });
+      expect(json).toHaveDataSourceWithProperties(DataAwsEcrImage, {
+        image_tag: imageTagFor(CONTENT_HASH, 'linux/arm64'),
+      });
+      expect(json).toHaveResourceWithProperties(LambdaFunction, { architectures: ['arm64'] });
     });
 
     it('pins the function image by the digest ECR reports for the content-hash tag, read after the build', () => {
@@ -213,7 +234,7 @@ describe('scoring stack', () => {
 
       // Assess
       expect(json).toHaveDataSourceWithProperties(DataAwsEcrImage, {
-        image_tag: imageTagFor(CONTENT_HASH),
+        image_tag: imageTagFor(CONTENT_HASH, 'linux/amd64'),
         repository_name: ref('aws_ecr_repository', repository.id, 'name'),
       });
       expect(image.depends_on).toEqual([`terraform_data.${build.id}`]);

@@ -6,9 +6,11 @@
  * mirror is missing.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
+import { buildApp } from '../../infra/app';
+import { CONFIG_DIR, REPO_ROOT, RUNS_FILE, SYNTH_OUTDIR, stackDirectory } from '../../infra/paths';
 import { IMAGE_BUILD, PINNED_IMAGE, synthStack, type TerraformJson } from './support/stackFixtures';
 
 const TERRAFORM = process.env.TERRAFORM_BINARY ?? 'terraform';
@@ -50,7 +52,9 @@ const skipReason = !terraformWorks()
   : mirror === undefined
     ? `no offline provider mirror with hashicorp/aws in ${MIRROR_CANDIDATES.join(', ')}`
     : undefined;
+const terraformMissing = terraformWorks() ? undefined : `${TERRAFORM} is not on PATH`;
 const suite = skipReason === undefined ? describe : describe.skip;
+const provisionerSuite = terraformMissing === undefined ? describe : describe.skip;
 if (skipReason !== undefined) console.warn(`terraform validate/plan checks skipped: ${skipReason}`);
 
 /** The synthesized stack, made runnable offline: mirror's provider version, no backend, mock credentials. */
@@ -244,6 +248,87 @@ suite(
         // Assess
         expect(result).toMatchObject({ valid: true, error_count: 0, warning_count: 0 });
       });
+    });
+  },
+);
+
+/**
+ * The image build exactly as `terraform apply` runs it: the real repository's stage stack is synthesized, its
+ * `terraform_data` build resource is applied on its own (built-in provider, no AWS) with the provisioner's command
+ * switched to `--dry-run` and the repository URL filled in. Proves the command, its working directory and the
+ * synth-time content hash agree with what the script computes at apply time.
+ */
+provisionerSuite(
+  `the image build provisioner under terraform apply${terraformMissing === undefined ? '' : ` (skipped: ${terraformMissing})`}`,
+  () => {
+    jest.setTimeout(120_000);
+    const outdir = path.join(SYNTH_OUTDIR, `provisioner-check-${process.pid}`);
+    let output: string;
+    let trigger: { content_hash: string; platform: string };
+
+    beforeAll(() => {
+      const { app } = buildApp({
+        outdir,
+        repoRoot: REPO_ROOT,
+        configDir: CONFIG_DIR,
+        runsFile: RUNS_FILE,
+        environments: ['stage'],
+      });
+      app.synth();
+      const stackDir = stackDirectory(outdir, 'stage');
+      const tf = JSON.parse(readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8')) as TerraformJson;
+      const [id, build] = Object.entries(tf.resource.terraform_data ?? {})[0]!;
+      trigger = build.triggers_replace as typeof trigger;
+      const repositoryUrl = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/wine-quality-stage-scorer';
+      const provisioners = (build.provisioner as { 'local-exec': { command: string } }[]).map((p) => ({
+        'local-exec': {
+          ...p['local-exec'],
+          command: `${p['local-exec'].command.replace(/\$\{aws_ecr_repository\.[^}]+\}/g, repositoryUrl)} --dry-run`,
+        },
+      }));
+      const onlyBuild = {
+        resource: {
+          terraform_data: {
+            [id]: {
+              triggers_replace: { ...trigger, repository_url: repositoryUrl },
+              provisioner: provisioners,
+            },
+          },
+        },
+      };
+      rmSync(path.join(stackDir, 'cdk.tf.json'));
+      writeFileSync(path.join(stackDir, 'main.tf.json'), JSON.stringify(onlyBuild, null, 1));
+      const env = { ...process.env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
+      const run = (...args: string[]): string => {
+        const result = spawnSync(TERRAFORM, args, { cwd: stackDir, env, encoding: 'utf8' });
+        if (result.status !== 0)
+          throw new Error(`${args.join(' ')} failed:\n${result.stderr}${result.stdout}`);
+        return result.stdout;
+      };
+      run('init', '-input=false', '-no-color');
+      output = run('apply', '-auto-approve', '-input=false', '-no-color');
+    });
+    afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+    it('runs the push script from the repository root with the content hash synth computed', () => {
+      // Prepare / Act / Assess
+      expect(output).toContain(`[image] build context:`);
+      expect(output).toContain(`content hash ${trigger.content_hash}`);
+      expect(output).toContain('Apply complete! Resources: 1 added');
+    });
+
+    it('would build for the configured platform and push the content-hash tag', () => {
+      // Prepare
+      const reference = `wine-quality-stage-scorer:src-${trigger.content_hash.slice(0, 32)}-amd64`;
+
+      // Act / Assess
+      expect(trigger.platform).toBe('linux/amd64');
+      expect(output).toContain(
+        `would run: docker build --platform linux/amd64 --provenance=false --file Dockerfile`,
+      );
+      expect(output).toContain(
+        `would run: docker push 123456789012.dkr.ecr.eu-west-1.amazonaws.com/${reference}`,
+      );
     });
   },
 );

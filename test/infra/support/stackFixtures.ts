@@ -57,7 +57,7 @@ export function parseConfig(input: unknown, environment: Environment = 'stage'):
   });
 }
 
-export const IMAGE_BUILD: ImageBuildOptions = {
+export const IMAGE_BUILD: Omit<ImageBuildOptions, 'platform'> = {
   contentHash: CONTENT_HASH,
   workingDirectory: '../../../..',
   contextDir: '.',
@@ -88,7 +88,7 @@ export interface TerraformJson {
  */
 export function synthStack(
   mutate: (input: InfraConfigInput) => void = () => undefined,
-  imageBuild: ImageBuildOptions | undefined = IMAGE_BUILD,
+  imageBuild: Omit<ImageBuildOptions, 'platform'> | undefined = IMAGE_BUILD,
 ): SynthesizedStack {
   const input = configInput();
   mutate(input);
