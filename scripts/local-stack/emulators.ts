@@ -70,6 +70,9 @@ export async function startKinesisMock(options: KinesisMockOptions = {}): Promis
     env,
     stdio: ['ignore', logFd, logFd],
     cwd: options.dataDir ?? ROOT,
+    // Its own process group: Ctrl-C in a terminal signals the whole foreground group, and the emulator dying on its
+    // own would race the caller's orderly stop. The caller stops it by PID; exit-with-parent covers a killed caller.
+    detached: true,
   });
   if (typeof logFd === 'number') fs.closeSync(logFd);
   const pid = child.pid;

@@ -90,8 +90,10 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   console.log(banner(stack));
 
+  // `on`, not `once`: Ctrl-C reaches this process twice (from the terminal, and relayed by tsx), and a second signal
+  // without a listener would kill it in the middle of stopping.
   const signalled = new Promise<string>((resolve) => {
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve(signal));
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => resolve(signal));
   });
   const failed = Promise.race([
     stack.emulatorExited,
