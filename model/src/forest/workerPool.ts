@@ -52,6 +52,7 @@ export function createWorkerPool(size: number = defaultWorkerCount()): WorkerPoo
   const queue: { job: TreeJob; resolve: (trees: Tree[]) => void; reject: (error: Error) => void }[] = [];
   const pending = new Map<number, { resolve: (trees: Tree[]) => void; reject: (error: Error) => void }>();
   let nextId = 0;
+  let broken: Error | undefined;
 
   const pump = (): void => {
     while (idle.length > 0 && queue.length > 0) {
@@ -70,13 +71,17 @@ export function createWorkerPool(size: number = defaultWorkerCount()): WorkerPoo
       else waiter?.resolve(result.trees);
       pump();
     });
+    // A crashed worker takes its job with it: fail every pending build and refuse new ones.
     worker.on('error', (error) => {
+      broken = error;
       for (const waiter of pending.values()) waiter.reject(error);
       pending.clear();
+      for (const { reject } of queue.splice(0)) reject(error);
     });
   }
 
   const build: TreeBuilder = async (data, params, seed, indices) => {
+    if (broken) throw new Error(`tree worker pool is unusable: ${broken.message}`, { cause: broken });
     const chunks: number[][] = [];
     for (let i = 0; i < indices.length; i += CHUNK) chunks.push(indices.slice(i, i + CHUNK));
     const results = await Promise.all(
