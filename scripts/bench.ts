@@ -5,8 +5,9 @@
  *   (a) bare `session.run` on the prepared [N, F] tensor,
  *   (b) the handler core: decode → validate → one-tensor score → encode (JSON bytes), i.e. `createBatchProcessor`,
  *   (c) a record-at-a-time loop (decode, score one row, encode), the design of the reference implementations,
- * and prints medians over `--reps` interleaved repetitions and the ratios b/a (overhead of our core over the model itself) and
- * c/b (what batching buys). Targets: b/a ≤ 1.3, c/b ≥ 10. Without `--run` it benchmarks both committed runs.
+ * interleaved (a, b, c per repetition, so each ratio compares runs that saw the same machine load), and prints medians
+ * of wall-clock and process CPU time and of the per-repetition ratios b/a (our core's overhead over the model itself)
+ * and c/b (what batching buys). Targets: b/a ≤ 1.3, c/b ≥ 10 (wall clock). Without `--run`: both committed runs.
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -39,18 +40,27 @@ function positive(name: string, value: string | undefined): number {
   return n;
 }
 
-function median(samples: number[]): number {
+function median(samples: readonly number[]): number {
   const sorted = [...samples].sort((x, y) => x - y);
   const at = (i: number) => sorted[i] ?? Number.NaN;
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? at(mid) : (at(mid - 1) + at(mid)) / 2;
 }
 
-/** Wall-clock time of one call, in milliseconds. */
-async function timeOnce(run: () => Promise<unknown>): Promise<number> {
+interface Timing {
+  /** Wall-clock milliseconds. */
+  readonly wall: number;
+  /** Process CPU milliseconds (user + system, all threads): what the work costs, whatever else the machine runs. */
+  readonly cpu: number;
+}
+
+async function time(run: () => Promise<unknown>): Promise<Timing> {
+  const cpu = process.cpuUsage();
   const started = performance.now();
   await run();
-  return performance.now() - started;
+  const wall = performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  return { wall, cpu: (used.user + used.system) / 1000 };
 }
 
 /** The batch: held-out rows cycled to `count`, each as the producer payload for this model's features. */
@@ -71,7 +81,6 @@ function buildRecords(model: LoadedModel, count: number): InputRecord[] {
 /** (c): the reference design, one record at a time; no validation, so its cost is a lower bound. */
 function recordAtATime(model: LoadedModel) {
   const encode = createPredictionEncoder(model.signature);
-  const encoder = new TextEncoder();
   const features = model.signature.features;
   return async (records: readonly InputRecord[]) => {
     const out: Uint8Array[] = [];
@@ -82,7 +91,7 @@ function recordAtATime(model: LoadedModel) {
       const row = Float32Array.from(features, (f) => payload.wine_features[f] ?? Number.NaN);
       const scores = await model.scorer.score({ data: row, rows: 1, columns: features.length });
       const event = encode(0, scores.labels, scores.probabilities, record.source, payload.customer_id);
-      out.push(encoder.encode(JSON.stringify(event)));
+      out.push(Buffer.from(JSON.stringify(event), 'utf8'));
     }
     return out;
   };
@@ -93,7 +102,7 @@ async function benchmark(runId: string, count: number, reps: number, threads: nu
   const { signature, scorer } = model;
   const records = buildRecords(model, count);
 
-  // (a) the prepared tensor, exactly what (b) hands to session.run
+  // (a) gets the prepared tensor, exactly what (b) hands to session.run.
   const validate = createRecordValidator(signature.features);
   const valid = records.map((r) => {
     const decoded = decodeRecord(r.data);
@@ -110,43 +119,35 @@ async function benchmark(runId: string, count: number, reps: number, threads: nu
     const result = await process(records);
     if (result.predictions.length !== count) throw new Error('benchmark batch lost records');
   };
-  const loop = recordAtATime(model);
-  const oneByOne = () => loop(records);
+  const oneAtATime = recordAtATime(model);
+  const loop = () => oneAtATime(records);
 
-  // One warm-up each (JIT, allocator, onnxruntime's first-run setup), then a, b and c interleaved per repetition:
-  // on a shared machine, load changes over seconds, and each ratio should compare runs that saw the same load.
-  for (const run of [bare, core, oneByOne]) await run();
-  const samples = {
-    a: [] as number[],
-    b: [] as number[],
-    c: [] as number[],
-    ba: [] as number[],
-    cb: [] as number[],
-    ca: [] as number[],
-  };
-  for (let rep = 0; rep < reps; rep++) {
-    const a = await timeOnce(bare);
-    const b = await timeOnce(core);
-    const c = await timeOnce(oneByOne);
-    samples.a.push(a);
-    samples.b.push(b);
-    samples.c.push(c);
-    samples.ba.push(b / a);
-    samples.cb.push(c / b);
-    samples.ca.push(c / a);
-  }
-
+  for (const run of [bare, core, loop]) await run(); // warm-up: JIT, allocator, onnxruntime's first run
+  const runs: { a: Timing; b: Timing; c: Timing }[] = [];
+  for (let rep = 0; rep < reps; rep++)
+    runs.push({ a: await time(bare), b: await time(core), c: await time(loop) });
   await scorer.session.release();
+
+  const m = (pick: (r: (typeof runs)[number]) => number) => median(runs.map(pick));
   return {
     signature,
-    a: median(samples.a),
-    b: median(samples.b),
-    c: median(samples.c),
-    ba: median(samples.ba),
-    cb: median(samples.cb),
-    ca: median(samples.ca),
+    wall: { a: m((r) => r.a.wall), b: m((r) => r.b.wall), c: m((r) => r.c.wall) },
+    cpu: { a: m((r) => r.a.cpu), b: m((r) => r.b.cpu), c: m((r) => r.c.cpu) },
+    ratios: {
+      ba: m((r) => r.b.wall / r.a.wall),
+      cb: m((r) => r.c.wall / r.b.wall),
+      ca: m((r) => r.c.wall / r.a.wall),
+      baCpu: m((r) => r.b.cpu / r.a.cpu),
+      cbCpu: m((r) => r.c.cpu / r.b.cpu),
+    },
   };
 }
+
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 
 async function main() {
   const count = positive('records', args.records);
@@ -158,35 +159,32 @@ async function main() {
     : [DEFAULT_RUN_ID, ...(allRun && allRun !== DEFAULT_RUN_ID ? [allRun] : [])];
 
   console.log(
-    `node ${process.version}, ${count} records per batch, intraOpNumThreads=${threads}, medians ` +
-      `of ${reps} interleaved repetitions (a, b, c each; ratios are medians of per-repetition ratios)`,
+    `node ${process.version}, ${count} records per batch, intraOpNumThreads=${threads}, ` +
+      `medians of ${reps} interleaved repetitions`,
   );
   // Wall-clock medians are only as good as the machine is quiet: show how busy it was.
-  const load = () =>
-    os
-      .loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ');
   console.log(`${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), load average ${load()}`);
   for (const runId of runIds) {
-    const r = await benchmark(runId, count, reps, threads);
-    const rate = (ms: number) => `${Math.round((count / ms) * 1000).toLocaleString('en-US')} rec/s`;
-    console.log(`\nrun ${runId} (${r.signature.feature_set}, ${r.signature.features.length} features)`);
+    const { signature, wall, cpu, ratios } = await benchmark(runId, count, reps, threads);
+    const line = (label: string, key: 'a' | 'b' | 'c') =>
+      `  ${label.padEnd(44)}${wall[key].toFixed(1).padStart(8)} ms wall ${cpu[key].toFixed(1).padStart(8)} ms cpu ` +
+      `${Math.round((count / wall[key]) * 1000)
+        .toLocaleString('en-US')
+        .padStart(8)} rec/s`;
+    const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
+    console.log(`\nrun ${runId} (${signature.feature_set}, ${signature.features.length} features)`);
+    console.log(line('(a) session.run on the prepared tensor', 'a'));
+    console.log(line('(b) core: decode→validate→score→encode', 'b'));
+    console.log(line('(c) record at a time: decode, score, encode', 'c'));
     console.log(
-      `  (a) session.run on the prepared tensor     ${r.a.toFixed(1).padStart(8)} ms  ${rate(r.a)}`,
+      `  b/a = ${ratios.ba.toFixed(2)} (target ≤ ${TARGET_B_OVER_A}: ${verdict(ratios.ba <= TARGET_B_OVER_A)}; ` +
+        `cpu ${ratios.baCpu.toFixed(2)})   c/b = ${ratios.cb.toFixed(1)} (target ≥ ${TARGET_C_OVER_B}: ` +
+        `${verdict(ratios.cb >= TARGET_C_OVER_B)}; cpu ${ratios.cbCpu.toFixed(1)})`,
     );
+    // b ≥ a always, so c/a bounds what batching can buy with this model, whatever the core costs.
     console.log(
-      `  (b) core: decode→validate→score→encode     ${r.b.toFixed(1).padStart(8)} ms  ${rate(r.b)}`,
+      `  c/a = ${ratios.ca.toFixed(1)} (upper bound of c/b for this model)   load average ${load()}`,
     );
-    console.log(
-      `  (c) record at a time: decode, score, encode ${r.c.toFixed(1).padStart(7)} ms  ${rate(r.c)}`,
-    );
-    console.log(
-      `  b/a = ${r.ba.toFixed(2)} (target ≤ ${TARGET_B_OVER_A}: ${r.ba <= TARGET_B_OVER_A ? 'met' : 'MISSED'})` +
-        `   c/b = ${r.cb.toFixed(1)} (target ≥ ${TARGET_C_OVER_B}: ${r.cb >= TARGET_C_OVER_B ? 'met' : 'MISSED'})`,
-    );
-    // b ≥ a always, so c/a is the most batching can buy with this model, whatever the core costs.
-    console.log(`  c/a = ${r.ca.toFixed(1)} (upper bound of c/b for this model)   load average ${load()}`);
   }
 }
 
