@@ -3,6 +3,7 @@
  * image's content hash is computed once (only when some environment builds its image here).
  */
 import { App } from 'cdktf';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { computeContextHash, type ContextHash } from '../scripts/image/context-hash';
 import { loadInfraConfig } from './config/load';
@@ -42,6 +43,8 @@ export function buildApp(options: AppOptions): BuiltApp {
   const needsBuild = configs.some((config) => config.image.uri === undefined);
   const context = needsBuild ? computeContextHash(options.repoRoot) : undefined;
 
+  // cdktf creates only the last path segment; a fresh clone has no infra/cdktf.out yet.
+  mkdirSync(options.outdir, { recursive: true });
   const app = new App({ outdir: options.outdir });
   for (const config of configs) {
     const stackDir = stackDirectory(options.outdir, config.environment);
