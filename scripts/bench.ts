@@ -159,8 +159,8 @@ async function main() {
     : [DEFAULT_RUN_ID, ...(allRun && allRun !== DEFAULT_RUN_ID ? [allRun] : [])];
 
   console.log(
-    `node ${process.version}, ${count} records per batch, intraOpNumThreads=${threads}, ` +
-      `medians of ${reps} interleaved repetitions`,
+    `node ${process.version}${process.env.NODE_OPTIONS ? ` (NODE_OPTIONS=${process.env.NODE_OPTIONS})` : ''}, ` +
+      `${count} records per batch, intraOpNumThreads=${threads}, medians of ${reps} interleaved repetitions`,
   );
   // Wall-clock medians are only as good as the machine is quiet: show how busy it was.
   console.log(`${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), load average ${load()}`);

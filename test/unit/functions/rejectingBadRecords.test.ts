@@ -29,6 +29,18 @@ const tooLargePayload = winePayload({
 const badCases: BadCase[] = [
   { name: 'invalid base64', record: { data: 'not base64!' }, reason: 'invalid_base64', detail: 'base64' },
   {
+    name: 'base64 with three padding characters',
+    record: { data: 'Q===' },
+    reason: 'invalid_base64',
+    detail: 'base64',
+  },
+  {
+    name: 'base64 with padding inside',
+    record: { data: 'QQ==QQ==' },
+    reason: 'invalid_base64',
+    detail: 'base64',
+  },
+  {
     name: 'base64 of invalid UTF-8',
     record: { data: toBase64(new Uint8Array([0x7b, 0xff, 0xfe, 0x7d])) },
     reason: 'invalid_utf8',
@@ -178,6 +190,20 @@ describe('rejecting bad records', () => {
     expect(Buffer.byteLength(padded)).toBe(100);
     expect(atCap.predictions).toHaveLength(1);
     expect(overCap.rejections.map((r) => r.reason)).toEqual(['too_large']);
+  });
+
+  it('accepts JSON preceded by a UTF-8 byte-order mark', async () => {
+    // Prepare
+    const json = Buffer.from(JSON.stringify(winePayload({ features: signature.features })));
+    const withBom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), json]);
+    const process = createBatchProcessor(signature, fakeScorer(signature.classes));
+
+    // Act
+    const { predictions, rejections } = await process([inputRecord({ data: withBom.toString('base64') })]);
+
+    // Assess
+    expect(rejections).toEqual([]);
+    expect(predictions).toHaveLength(1);
   });
 
   it('returns nothing and scores nothing for an empty batch', async () => {
