@@ -25,6 +25,11 @@ export interface KinesisMock extends Emulator {
   readonly pid: number;
   /** Whether the child process is still running. */
   alive(): boolean;
+  /**
+   * SIGTERM, then SIGKILL after `graceMs` (default 3 000). kinesis-mock's graceful shutdown waits for idle keep-alive
+   * connections of SDK clients still open in this process, so a caller that cannot close them all passes a short grace.
+   */
+  stop(options?: { graceMs?: number }): Promise<void>;
 }
 
 export interface KinesisMockOptions {
@@ -98,15 +103,15 @@ export async function startKinesisMock(options: KinesisMockOptions = {}): Promis
     port,
     pid,
     alive: () => !exited,
-    stop: () => stopChild(child),
+    stop: (stopOptions) => stopChild(child, stopOptions?.graceMs),
   };
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
+async function stopChild(child: ChildProcess, graceMs = 3_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
   await exited;
   clearTimeout(timer);
 }

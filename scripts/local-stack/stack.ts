@@ -137,8 +137,11 @@ export async function startLocalStack(
         },
       }),
     ]);
-    for (const result of started) if (result.status === 'fulfilled') cleanups.push(() => result.value.stop());
     const [kinesisStart, s3Start] = started;
+    // The handler's SDK clients keep idle connections open that only process exit closes, and kinesis-mock's graceful
+    // shutdown waits for them: half a second of grace, then SIGKILL (its data is in memory or already persisted).
+    if (kinesisStart.status === 'fulfilled') cleanups.push(() => kinesisStart.value.stop({ graceMs: 500 }));
+    if (s3Start.status === 'fulfilled') cleanups.push(() => s3Start.value.stop());
     if (kinesisStart.status === 'rejected') throw kinesisStart.reason;
     if (s3Start.status === 'rejected') throw s3Start.reason;
     const kinesisMock = kinesisStart.value;
@@ -147,6 +150,11 @@ export async function startLocalStack(
     const clientOptions = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
     const kinesis = createKinesisClient({ ...clientOptions, endpoint: kinesisMock.endpoint });
     const s3 = createS3Client({ ...clientOptions, endpoint: s3rver.endpoint });
+    cleanups.push(() => {
+      kinesis.destroy();
+      s3.destroy();
+      return Promise.resolve();
+    });
     await Promise.all([
       ensureStream(kinesis, config.inputStream, config.inputShards),
       ensureStream(kinesis, config.predictionsStream, 1),
