@@ -10,7 +10,10 @@ import { DEFAULT_EXPERIMENT_ID, RUN_ID_PATTERN } from '../../model/src/contract'
 export const LOCAL_STACK_VARIABLES = {
   LOCAL_KINESIS_PORT: ['4568', 'kinesis-mock plain-HTTP port'],
   LOCAL_S3_PORT: ['4569', 's3rver port'],
-  LOCAL_STACK_DIR: ['a new temp folder, removed on exit', 'emulator data and logs; kept when set'],
+  LOCAL_STACK_DIR: [
+    'a new temp folder, removed on exit',
+    'S3 files (models, quarantine, on-failure) and the kinesis-mock log; kept when set',
+  ],
   INPUT_STREAM_NAME: ['wine-input', 'input stream'],
   PREDICTIONS_STREAM_NAME: ['wine-predictions', 'output stream'],
   INPUT_SHARDS: ['1', 'shards of the input stream (one poller consumer each)'],
