@@ -1,4 +1,4 @@
-// Three projects so the fast unit suite runs alone (`npm run test:unit`) while `npm test` runs everything.
+// Several projects so the fast unit suite runs alone (`npm run test:unit`) while `npm test` runs everything.
 // Node 20 is supported here for local use; the SDK's per-client deprecation warning only clutters test output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -23,6 +23,7 @@ module.exports = {
   projects: [
     project('unit'),
     project('integration', { slowTestThreshold: 30 }),
+    project('e2e', { slowTestThreshold: 60 }),
     project('infra', { setupFilesAfterEnv: ['<rootDir>/test/helpers/cdktf-jest-setup.ts'] }),
   ],
 };
