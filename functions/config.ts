@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_EXPERIMENT_ID, RUN_ID_PATTERN, modelPrefix } from '../model/src/contract';
+import { MIN_PSI_RECORDS } from './core/drift/monitor';
 import { ConfigError } from './errors';
 
 /** An S3 folder: bucket plus key prefix without leading or trailing slash (may be empty). */
@@ -29,7 +30,12 @@ export interface FunctionConfig {
   readonly output: OutputConfig;
   /** onnxruntime intra-op threads (`ONNX_INTRA_OP_NUM_THREADS`, default 1). */
   readonly intraOpNumThreads: number;
+  /** Records in the drift monitor's rolling window (`DRIFT_WINDOW_RECORDS`); `undefined`: the monitor's default. */
+  readonly driftWindowRecords: number | undefined;
 }
+
+/** Largest `DRIFT_WINDOW_RECORDS`: the window costs (features + 1) bytes per record, so ≈12 MB at 11 features. */
+export const MAX_DRIFT_WINDOW_RECORDS = 1_000_000;
 
 /** Environment variables this module reads (the `AWS_*` ones are read by the SDK; checked here for a clear error). */
 export const CONFIG_VARIABLES = [
@@ -41,6 +47,7 @@ export const CONFIG_VARIABLES = [
   'TEST_RUN',
   'QUARANTINE_LOCATION',
   'ONNX_INTRA_OP_NUM_THREADS',
+  'DRIFT_WINDOW_RECORDS',
   'AWS_ENDPOINT_URL',
   'AWS_ENDPOINT_URL_KINESIS',
   'AWS_ENDPOINT_URL_S3',
@@ -98,6 +105,17 @@ const envSchema = z.object({
       .regex(/^[0-9]+$/, 'must be a whole number from 1 to 64')
       .transform(Number)
       .refine((n) => n >= 1 && n <= 64, 'must be a whole number from 1 to 64'),
+  ),
+  DRIFT_WINDOW_RECORDS: optional(
+    z
+      .string()
+      .regex(/^[0-9]+$/, `must be a whole number from ${MIN_PSI_RECORDS} to ${MAX_DRIFT_WINDOW_RECORDS}`)
+      .transform(Number)
+      .refine(
+        (n) => n >= MIN_PSI_RECORDS && n <= MAX_DRIFT_WINDOW_RECORDS,
+        // Below the minimum the window's PSI would never be emitted.
+        `must be a whole number from ${MIN_PSI_RECORDS} to ${MAX_DRIFT_WINDOW_RECORDS}`,
+      ),
   ),
   AWS_ENDPOINT_URL: endpoint,
   AWS_ENDPOINT_URL_KINESIS: endpoint,
@@ -171,6 +189,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): FunctionConfi
     expectedRunId: e.RUN_ID,
     output,
     intraOpNumThreads: e.ONNX_INTRA_OP_NUM_THREADS ?? 1,
+    driftWindowRecords: e.DRIFT_WINDOW_RECORDS,
   });
 }
 

@@ -15,6 +15,7 @@ export const ErrorCode = {
   modelSignatureMismatch: 'MODEL_SIGNATURE_MISMATCH',
   scoringFailed: 'SCORING_FAILED',
   outputTooLarge: 'OUTPUT_TOO_LARGE',
+  driftReferenceInvalid: 'DRIFT_REFERENCE_INVALID',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -101,6 +102,24 @@ export class ScoringError extends FunctionError {
 /** A prediction event exceeds Kinesis' per-record limit; cannot happen for records within the input size cap. */
 export class OutputTooLargeError extends FunctionError {
   readonly code = ErrorCode.outputTooLarge;
+}
+
+/**
+ * The model's `reference.json` cannot serve drift monitoring: it belongs to another run, lacks a feature or class
+ * of the signature, or its bins are malformed. Scoring goes on; drift monitoring is switched off and this is logged.
+ */
+export class DriftReferenceError extends FunctionError {
+  readonly code = ErrorCode.driftReferenceInvalid;
+
+  /**
+   * @param problems - one human-readable line per problem
+   */
+  constructor(
+    readonly problems: readonly string[],
+    options?: ErrorOptions,
+  ) {
+    super(`reference.json cannot be used for drift monitoring:\n  - ${problems.join('\n  - ')}`, options);
+  }
 }
 
 function describeCause(cause: unknown): unknown {

@@ -5,6 +5,8 @@
  */
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { parseConfig, type FunctionConfig } from './config';
+import { compileDriftReference } from './core/drift/reference';
+import { createDriftMonitor, type DriftMonitor, type DriftMonitorOptions } from './core/drift/monitor';
 import { handleBatch } from './core/handleBatch';
 import { createBatchProcessor, type BatchProcessor } from './core/processBatch';
 import type { Output } from './core/sinks';
@@ -13,7 +15,14 @@ import { createKinesisClient, createS3Client } from './adapters/aws-clients';
 import { toInputRecords } from './adapters/kinesisEvent';
 import { createKinesisPredictionSink } from './adapters/kinesisPredictionSink';
 import { loadModelOnce, type ReadyModel } from './adapters/modelLoader';
-import { createTelemetry, reportBatch, reportModelLoaded, type Telemetry } from './adapters/observability';
+import {
+  createTelemetry,
+  reportBatch,
+  reportDrift,
+  reportDriftDisabled,
+  reportModelLoaded,
+  type Telemetry,
+} from './adapters/observability';
 import { createS3QuarantineSink } from './adapters/s3QuarantineSink';
 
 /** A rejected record as the `TEST_RUN` response lists it. */
@@ -39,6 +48,8 @@ export interface HandlerDependencies {
   readonly intraOpNumThreads?: number;
   readonly maxRecordBytes?: number;
   readonly now?: () => Date;
+  /** Rolling window size and minimum records of drift monitoring (which runs whenever the model has a reference). */
+  readonly drift?: DriftMonitorOptions;
 }
 
 /**
@@ -53,18 +64,41 @@ export interface HandlerDependencies {
 export function createHandler(dependencies: HandlerDependencies): FunctionHandler {
   const { telemetry, output } = dependencies;
   const now = dependencies.now ?? (() => new Date());
-  const processors = new WeakMap<ReadyModel, BatchProcessor>();
+  // Per loaded model: its batch flow and its drift monitor, whose rolling window lives as long as the container.
+  const prepared = new WeakMap<ReadyModel, { process: BatchProcessor; drift: DriftMonitor | undefined }>();
 
-  function processorFor(model: ReadyModel): BatchProcessor {
-    let process = processors.get(model);
-    if (!process) {
+  function prepare(model: ReadyModel): { process: BatchProcessor; drift: DriftMonitor | undefined } {
+    let ready = prepared.get(model);
+    if (!ready) {
       reportModelLoaded(telemetry, model, dependencies.intraOpNumThreads ?? 1);
-      process = createBatchProcessor(model.signature, model.scorer, {
+      const process = createBatchProcessor(model.signature, model.scorer, {
         ...(dependencies.maxRecordBytes === undefined ? {} : { maxRecordBytes: dependencies.maxRecordBytes }),
       });
-      processors.set(model, process);
+      ready = { process, drift: driftMonitorFor(model) };
+      prepared.set(model, ready);
     }
-    return process;
+    return ready;
+  }
+
+  function driftMonitorFor(model: ReadyModel): DriftMonitor | undefined {
+    const reference = model.reference;
+    if (reference === undefined) return undefined;
+    if (reference.status !== 'loaded') {
+      reportDriftDisabled(telemetry, model, {
+        kind: reference.status,
+        location: reference.location,
+        ...(reference.status === 'invalid' ? { error: reference.error } : {}),
+      });
+      return undefined;
+    }
+    let compiled;
+    try {
+      compiled = compileDriftReference(reference.reference, model.signature);
+    } catch (error) {
+      reportDriftDisabled(telemetry, model, { kind: 'invalid', location: reference.location, error });
+      return undefined;
+    }
+    return createDriftMonitor(compiled, dependencies.drift);
   }
 
   return async (event, context) => {
@@ -76,9 +110,11 @@ export function createHandler(dependencies: HandlerDependencies): FunctionHandle
       // Measured from here: a cold start's model load is reported on its own line.
       const started = performance.now();
       const runId = model.signature.run_id;
-      const outcome = await handleBatch(records, { process: processorFor(model), output, runId, now });
+      const { process, drift } = prepare(model);
+      const outcome = await handleBatch(records, { process, output, runId, now, drift });
       const dryRun = output.kind === 'dry-run';
       reportBatch(telemetry, outcome, { shardId, runId, dryRun, durationMs: performance.now() - started });
+      if (outcome.drift) reportDrift(telemetry, outcome.drift);
       const response: FunctionResponse = {
         batchItemFailures: outcome.failedSequenceNumbers.map((itemIdentifier) => ({ itemIdentifier })),
       };
@@ -138,7 +174,15 @@ export function createDefaultHandler(config: FunctionConfig = parseConfig()): Fu
   // Start loading during Lambda's init phase (it runs with a full CPU burst); a failure is retried, and reported,
   // by the first invocation.
   loadModel().catch(() => undefined);
-  return createHandler({ loadModel, output, telemetry, intraOpNumThreads: config.intraOpNumThreads });
+  return createHandler({
+    loadModel,
+    output,
+    telemetry,
+    intraOpNumThreads: config.intraOpNumThreads,
+    ...(config.driftWindowRecords === undefined
+      ? {}
+      : { drift: { windowRecords: config.driftWindowRecords } }),
+  });
 }
 
 let defaultHandler: FunctionHandler | undefined;

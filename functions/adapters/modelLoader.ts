@@ -3,7 +3,7 @@ import type { ModelSignature } from '../../model/src/contract';
 import type { ModelLocation } from '../config';
 import type { Scorer } from '../core/scorer';
 import { ModelLoadError } from '../errors';
-import { fetchModelArtifacts } from './modelStore';
+import { fetchModelArtifacts, type ReferenceArtifact } from './modelStore';
 import { createOnnxScorer, type OnnxScorer } from './onnxScorer';
 
 /** A model ready to score, with what the cold-start log reports. Tests build these around fake scorers. */
@@ -14,6 +14,8 @@ export interface ReadyModel {
   readonly location: string;
   /** Fetch + session creation + graph check, in milliseconds. */
   readonly loadMs: number;
+  /** `reference.json` beside the model, for drift monitoring; absent in tests that do not need it. */
+  readonly reference?: ReferenceArtifact;
 }
 
 /** A {@link ReadyModel} scored by onnxruntime. */
@@ -47,7 +49,13 @@ export async function loadModel(location: ModelLocation, options: LoadModelOptio
   const scorer = await createOnnxScorer(artifacts.modelBytes, signature, {
     intraOpNumThreads: options.intraOpNumThreads,
   });
-  return { signature, scorer, location: artifacts.location, loadMs: performance.now() - started };
+  return {
+    signature,
+    scorer,
+    location: artifacts.location,
+    loadMs: performance.now() - started,
+    reference: artifacts.reference,
+  };
 }
 
 // One load per container and location: concurrent first invocations share the promise instead of loading twice.

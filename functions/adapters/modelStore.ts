@@ -1,7 +1,13 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { ARTIFACT_FILES, signatureSchema, type ModelSignature } from '../../model/src/contract';
+import {
+  ARTIFACT_FILES,
+  referenceSchema,
+  signatureSchema,
+  type ModelReference,
+  type ModelSignature,
+} from '../../model/src/contract';
 import type { ModelLocation } from '../config';
 import { ModelLoadError, ModelNotFoundError } from '../errors';
 
@@ -9,15 +15,25 @@ import { ModelLoadError, ModelNotFoundError } from '../errors';
 export interface ModelArtifacts {
   readonly modelBytes: Uint8Array;
   readonly signature: ModelSignature;
+  /** `reference.json`, for drift monitoring only: a model without one (or with a broken one) still scores. */
+  readonly reference: ReferenceArtifact;
   /** Human-readable folder, e.g. `s3://wine-models/1/<run>/artifacts/model/` or a local path. */
   readonly location: string;
 }
+
+/** What became of `reference.json`: parsed, not there, or unusable: malformed or unreadable (with the reason). */
+export type ReferenceArtifact =
+  | { readonly status: 'loaded'; readonly reference: ModelReference; readonly location: string }
+  | { readonly status: 'absent'; readonly location: string }
+  | { readonly status: 'invalid'; readonly location: string; readonly error: ModelLoadError };
 
 /** Reads one file of the model folder. */
 type ReadFile = (name: string) => Promise<Uint8Array>;
 
 /**
- * Fetches `model.onnx` and `signature.json` (in parallel) from S3 or a local folder and validates the signature.
+ * Fetches `model.onnx`, `signature.json` and `reference.json` (in parallel) from S3 or a local folder and validates
+ * the signature. Whatever goes wrong with `reference.json` (missing, malformed, unreadable) is reported in
+ * `reference`, never thrown: it only feeds drift monitoring, which must never stop the model from scoring.
  *
  * @param location - from the configuration (`MODEL_BUCKET`/`EXPERIMENT_ID`/`RUN_ID` or `MODEL_LOCATION`)
  * @param s3 - client for S3 locations (unused for a local folder)
@@ -28,15 +44,59 @@ type ReadFile = (name: string) => Promise<Uint8Array>;
  */
 export async function fetchModelArtifacts(location: ModelLocation, s3?: S3Client): Promise<ModelArtifacts> {
   const [folder, read] = location.kind === 'local' ? localReader(location.directory) : s3Reader(location, s3);
-  const [modelBytes, signatureBytes] = await Promise.all([
+  const [modelBytes, signatureBytes, reference] = await Promise.all([
     read(ARTIFACT_FILES.model),
     read(ARTIFACT_FILES.signature),
+    readReference(read, folder + ARTIFACT_FILES.reference),
   ]);
   return {
     modelBytes,
     signature: parseSignature(signatureBytes, folder + ARTIFACT_FILES.signature),
+    reference,
     location: folder,
   };
+}
+
+async function readReference(read: ReadFile, location: string): Promise<ReferenceArtifact> {
+  try {
+    return {
+      status: 'loaded',
+      reference: parseReference(await read(ARTIFACT_FILES.reference), location),
+      location,
+    };
+  } catch (error) {
+    if (error instanceof ModelNotFoundError) return { status: 'absent', location };
+    const failure =
+      error instanceof ModelLoadError
+        ? error
+        : new ModelLoadError(`cannot read ${location}: ${String(error)}`, { cause: error });
+    return { status: 'invalid', location, error: failure };
+  }
+}
+
+/**
+ * Parses and validates `reference.json` against `referenceSchema` (its cross-checks with the signature are the
+ * drift monitor's: `compileDriftReference`).
+ *
+ * @throws ModelLoadError listing every schema problem, naming the file
+ */
+export function parseReference(bytes: Uint8Array, where: string): ModelReference {
+  const parsed = referenceSchema.safeParse(parseJson(bytes, where));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ModelLoadError(`${where} is not a valid drift reference: ${problems.join('; ')}`, {
+      cause: parsed.error,
+    });
+  }
+  return parsed.data;
+}
+
+function parseJson(bytes: Uint8Array, where: string): unknown {
+  try {
+    return JSON.parse(Buffer.from(bytes).toString('utf8'));
+  } catch (error) {
+    throw new ModelLoadError(`${where} is not JSON: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 /**
@@ -45,13 +105,7 @@ export async function fetchModelArtifacts(location: ModelLocation, s3?: S3Client
  * @throws ModelLoadError listing every schema problem, naming the file
  */
 export function parseSignature(bytes: Uint8Array, where: string): ModelSignature {
-  let json: unknown;
-  try {
-    json = JSON.parse(Buffer.from(bytes).toString('utf8'));
-  } catch (error) {
-    throw new ModelLoadError(`${where} is not JSON: ${(error as Error).message}`, { cause: error });
-  }
-  const parsed = signatureSchema.safeParse(json);
+  const parsed = signatureSchema.safeParse(parseJson(bytes, where));
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
     throw new ModelLoadError(`${where} is not a valid model signature: ${problems.join('; ')}`, {

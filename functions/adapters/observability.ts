@@ -1,8 +1,12 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { DriftMetricName, FEATURE_DIMENSION } from '../core/drift/metricNames';
+import type { DriftSnapshot } from '../core/drift/monitor';
 import type { BatchOutcome } from '../core/handleBatch';
 import type { RejectionReason } from '../core/types';
 import type { ReadyModel } from './modelLoader';
+
+export { DriftMetricName, FEATURE_DIMENSION, SERVICE_DIMENSION } from '../core/drift/metricNames';
 
 /** Used when `POWERTOOLS_SERVICE_NAME` / `POWERTOOLS_METRICS_NAMESPACE` are unset. */
 export const DEFAULT_SERVICE_NAME = 'wine-quality-inference';
@@ -27,20 +31,25 @@ export const MetricName = {
 export interface Telemetry {
   readonly logger: Pick<Logger, 'info' | 'warn' | 'error' | 'addContext'>;
   readonly metrics: Pick<Metrics, 'addMetric' | 'singleMetric' | 'publishStoredMetrics'>;
+  /**
+   * A second Metrics instance (same namespace and service) for the per-feature drift documents: each carries a
+   * `feature` dimension, which must not leak into the batch's own document. Without it those metrics are emitted
+   * one per document through `metrics.singleMetric()` (same names and dimensions, more log lines).
+   */
+  readonly featureMetrics?: Pick<Metrics, 'addDimension' | 'addMetric' | 'publishStoredMetrics'>;
 }
 
 /**
  * Powertools Logger and Metrics. Their standard variables (`POWERTOOLS_SERVICE_NAME`, `POWERTOOLS_METRICS_NAMESPACE`,
  * `POWERTOOLS_LOG_LEVEL`, …) are read by Powertools itself; only the defaults are ours.
  */
-export function createTelemetry(): { logger: Logger; metrics: Metrics } {
+export function createTelemetry(): { logger: Logger; metrics: Metrics; featureMetrics: Metrics } {
   const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? DEFAULT_SERVICE_NAME;
+  const namespace = process.env.POWERTOOLS_METRICS_NAMESPACE ?? DEFAULT_METRICS_NAMESPACE;
   return {
     logger: new Logger({ serviceName }),
-    metrics: new Metrics({
-      serviceName,
-      namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? DEFAULT_METRICS_NAMESPACE,
-    }),
+    metrics: new Metrics({ serviceName, namespace }),
+    featureMetrics: new Metrics({ serviceName, namespace }),
   };
 }
 
@@ -67,6 +76,9 @@ export interface BatchContext {
   readonly durationMs: number;
   readonly dryRun: boolean;
 }
+
+/** Metric precision: PSI to six decimals is far below its noise and keeps EMF lines short. */
+const PSI_DECIMALS = 1e6;
 
 /** One line per rejected record, one summary line per batch, and the batch's metrics. */
 export function reportBatch(telemetry: Telemetry, outcome: BatchOutcome, context: BatchContext): void {
@@ -96,6 +108,7 @@ export function reportBatch(telemetry: Telemetry, outcome: BatchOutcome, context
     put_records_retries: retries,
     inference_ms: round(result.inferenceMs),
     duration_ms: round(context.durationMs),
+    ...(outcome.drift ? { drift: driftSummary(outcome.drift, outcome.driftMs) } : {}),
   });
 
   metrics.addMetric(MetricName.batchSize, MetricUnit.Count, received);
@@ -115,6 +128,92 @@ export function reportBatch(telemetry: Telemetry, outcome: BatchOutcome, context
       .addDimension('reason', reason)
       .addMetric(MetricName.recordsRejected, MetricUnit.Count, count);
   }
+}
+
+/**
+ * The drift metrics of a batch. PSIs below the monitor's minimum record count are `undefined` and not emitted.
+ * - `PredictionPSI`, `PredictionPSIWindow`, `DriftWindowRecords` join the batch's document (dimension `service`);
+ * - per feature, one document with dimensions `service` + `feature` holding `FeaturePSI` and `FeaturePSIWindow`.
+ * One metric name with a `feature` dimension (rather than one name per feature) keeps every document far below EMF's
+ * 100 metrics and 30 dimensions, whatever the model's feature count, and lets one dashboard query graph them all.
+ */
+export function reportDrift(telemetry: Telemetry, drift: DriftSnapshot): void {
+  const { metrics } = telemetry;
+  metrics.addMetric(DriftMetricName.windowRecords, MetricUnit.Count, drift.windowRecords);
+  if (drift.prediction.psi !== undefined) {
+    metrics.addMetric(DriftMetricName.predictionPsi, MetricUnit.NoUnit, roundPsi(drift.prediction.psi));
+  }
+  if (drift.prediction.windowPsi !== undefined) {
+    metrics.addMetric(
+      DriftMetricName.predictionPsiWindow,
+      MetricUnit.NoUnit,
+      roundPsi(drift.prediction.windowPsi),
+    );
+  }
+  for (const feature of drift.features) {
+    const values: [DriftMetricName, number][] = [];
+    if (feature.psi !== undefined) values.push([DriftMetricName.featurePsi, feature.psi]);
+    if (feature.windowPsi !== undefined) values.push([DriftMetricName.featurePsiWindow, feature.windowPsi]);
+    if (values.length === 0) continue;
+    if (telemetry.featureMetrics) {
+      const document = telemetry.featureMetrics;
+      document.addDimension(FEATURE_DIMENSION, feature.name);
+      for (const [name, value] of values) document.addMetric(name, MetricUnit.NoUnit, roundPsi(value));
+      document.publishStoredMetrics();
+    } else {
+      for (const [name, value] of values) {
+        metrics
+          .singleMetric()
+          .addDimension(FEATURE_DIMENSION, feature.name)
+          .addMetric(name, MetricUnit.NoUnit, roundPsi(value));
+      }
+    }
+  }
+}
+
+/**
+ * Why drift monitoring is off for a model: `reference.json` is missing (one WARN) or unusable (one ERROR naming the
+ * problem). Scoring is unaffected either way. Called once per loaded model.
+ */
+export function reportDriftDisabled(
+  telemetry: Telemetry,
+  model: ReadyModel,
+  why: { readonly kind: 'absent' | 'invalid'; readonly location: string; readonly error?: unknown },
+): void {
+  const context = { run_id: model.signature.run_id, reference: why.location };
+  if (why.kind === 'absent') {
+    telemetry.logger.warn('drift monitoring is off: the model has no reference.json', context);
+  } else {
+    telemetry.logger.error('drift monitoring is off: reference.json is unusable', {
+      ...context,
+      error: why.error,
+    });
+  }
+}
+
+/** The drift part of the batch line: window size, each feature's PSIs, and the prediction PSIs (rounded). */
+function driftSummary(drift: DriftSnapshot, driftMs: number) {
+  const byFeature = (pick: 'psi' | 'windowPsi') =>
+    Object.fromEntries(
+      drift.features.flatMap((f) => (f[pick] === undefined ? [] : [[f.name, roundTo(f[pick], 1e4)]])),
+    );
+  return {
+    window_records: drift.windowRecords,
+    feature_psi: byFeature('psi'),
+    feature_psi_window: byFeature('windowPsi'),
+    prediction_psi: drift.prediction.psi === undefined ? undefined : roundTo(drift.prediction.psi, 1e4),
+    prediction_psi_window:
+      drift.prediction.windowPsi === undefined ? undefined : roundTo(drift.prediction.windowPsi, 1e4),
+    drift_ms: round(driftMs),
+  };
+}
+
+function roundPsi(psi: number): number {
+  return roundTo(psi, PSI_DECIMALS);
+}
+
+function roundTo(value: number, scale: number): number {
+  return Math.round(value * scale) / scale;
 }
 
 function round(ms: number): number {

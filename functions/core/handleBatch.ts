@@ -1,3 +1,4 @@
+import type { DriftMonitor, DriftSnapshot } from './drift/monitor';
 import type { BatchProcessor, BatchResult } from './processBatch';
 import { toQuarantineDocument } from './quarantine';
 import type { Output, WriteReport } from './sinks';
@@ -10,6 +11,10 @@ export interface BatchOutcome {
   readonly failedSequenceNumbers: readonly string[];
   readonly predictionWrites: WriteReport;
   readonly quarantineWrites: WriteReport;
+  /** Drift of this batch and the rolling window; absent without a monitor or when no record was scored. */
+  readonly drift?: DriftSnapshot;
+  /** Time the drift monitor took, in milliseconds (0 without one). */
+  readonly driftMs: number;
 }
 
 export interface HandleBatchDependencies {
@@ -18,6 +23,8 @@ export interface HandleBatchDependencies {
   /** Run id recorded in quarantine documents. */
   readonly runId: string;
   readonly now: () => Date;
+  /** Accumulates the scored tensor and predicted labels against the training reference (absent: no drift). */
+  readonly drift?: DriftMonitor | undefined;
 }
 
 const NOTHING_WRITTEN: WriteReport = { failed: [], retries: 0 };
@@ -37,12 +44,15 @@ export async function handleBatch(
   dependencies: HandleBatchDependencies,
 ): Promise<BatchOutcome> {
   const result = await dependencies.process(records);
+  const { drift, driftMs } = observeDrift(result, dependencies.drift);
   if (dependencies.output.kind === 'dry-run') {
     return {
       result,
       failedSequenceNumbers: [],
       predictionWrites: NOTHING_WRITTEN,
       quarantineWrites: NOTHING_WRITTEN,
+      ...(drift ? { drift } : {}),
+      driftMs,
     };
   }
   const receivedAt = dependencies.now();
@@ -61,5 +71,23 @@ export async function handleBatch(
   for (const { source } of records) {
     if (failed.delete(source.sequence_number)) failedSequenceNumbers.push(source.sequence_number);
   }
-  return { result, failedSequenceNumbers, predictionWrites, quarantineWrites };
+  return {
+    result,
+    failedSequenceNumbers,
+    predictionWrites,
+    quarantineWrites,
+    ...(drift ? { drift } : {}),
+    driftMs,
+  };
+}
+
+/** Feeds the scored batch to the drift monitor (before any write, so a write failure cannot skip it). */
+function observeDrift(
+  result: BatchResult,
+  monitor: DriftMonitor | undefined,
+): { drift: DriftSnapshot | undefined; driftMs: number } {
+  if (!monitor || !result.scored) return { drift: undefined, driftMs: 0 };
+  const started = performance.now();
+  const drift = monitor.observe(result.scored.features, result.scored.labels);
+  return { drift, driftMs: performance.now() - started };
 }

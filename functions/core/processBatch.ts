@@ -3,7 +3,7 @@ import { decodeRecord, DEFAULT_MAX_RECORD_BYTES } from './decode';
 import { createPredictionEncoder } from './encode';
 import { toFeatureBatch } from './features';
 import type { ModelDescription } from './model';
-import type { Scorer } from './scorer';
+import type { FeatureBatch, Scorer } from './scorer';
 import type { InputRecord, Prediction, Rejection } from './types';
 import { createRecordValidator, type ValidRecord } from './validate';
 
@@ -15,6 +15,14 @@ export interface BatchResult {
   readonly ignoredFeatureKeys: number;
   /** Time spent in `Scorer.score`, in milliseconds (0 when nothing was scored). */
   readonly inferenceMs: number;
+  /** What was scored: the valid records' tensor and their predicted labels; absent when no record was valid. */
+  readonly scored?: ScoredBatch;
+}
+
+/** The `[N, F]` tensor handed to the scorer and the N labels it predicted (for drift monitoring, without copies). */
+export interface ScoredBatch {
+  readonly features: FeatureBatch;
+  readonly labels: ArrayLike<number>;
 }
 
 /** Turns a batch of input records into predictions and rejections. */
@@ -98,6 +106,12 @@ export function createBatchProcessor(
         source: input.source,
       };
     });
-    return { predictions, rejections, ignoredFeatureKeys, inferenceMs };
+    return {
+      predictions,
+      rejections,
+      ignoredFeatureKeys,
+      inferenceMs,
+      scored: { features: batch, labels: scores.labels },
+    };
   };
 }
