@@ -9,7 +9,8 @@ import { StreamTail, type TailRecord } from './stream-tail';
 
 /** Reads a prediction event (CONVENTIONS §2) off the output stream; undefined when it is not one. */
 export function toPredictionObservation(record: TailRecord): PredictionObservation | undefined {
-  const event = parseJson(Buffer.from(record.data).toString('utf8'));
+  const text = Buffer.from(record.data).toString('utf8');
+  const event = parseJson(text);
   if (!isObject(event) || !isObject(event.source) || !isObject(event.prediction)) return undefined;
   const { shard_id: shardId, sequence_number: sequenceNumber } = event.source;
   const wineQuality = event.prediction.wine_quality;
@@ -21,6 +22,7 @@ export function toPredictionObservation(record: TailRecord): PredictionObservati
     sequenceNumber,
     wineQuality,
     arrivedAtMs: record.approximateArrivalTimestamp.getTime(),
+    payload: text,
     ...(typeof event.version === 'string' ? { version: event.version } : {}),
   };
 }
@@ -90,8 +92,23 @@ export interface LedgerSourcesOptions {
   readonly onFailurePrefix: string;
 }
 
+/** Counts of what the sources held, per source. */
+export interface SourceCounts {
+  /** Output stream records. */
+  outputRecords: number;
+  /** Quarantine objects. */
+  quarantineObjects: number;
+  /** On-failure objects. */
+  onFailureObjects: number;
+}
+
 /** Everything the ledger needs, polled together. */
 export class LedgerSources {
+  /** Running totals of everything {@link collect} read. */
+  readonly read: SourceCounts = { outputRecords: 0, quarantineObjects: 0, onFailureObjects: 0 };
+  /** Of those, what is not a prediction event, quarantine document or on-failure record (should stay zero). */
+  readonly unreadable: SourceCounts = { outputRecords: 0, quarantineObjects: 0, onFailureObjects: 0 };
+
   private constructor(
     private readonly tail: StreamTail,
     private readonly quarantine: S3JsonObjects,
@@ -113,17 +130,23 @@ export class LedgerSources {
       this.quarantine.poll(),
       this.failures.poll(),
     ]);
+    this.read.outputRecords += records.length;
+    this.read.quarantineObjects += rejections.length;
+    this.read.onFailureObjects += failures.length;
     for (const record of records) {
       const observation = toPredictionObservation(record);
       if (observation) ledger.observePrediction(observation);
+      else this.unreadable.outputRecords += 1;
     }
     for (const object of rejections) {
       const observation = toRejectionObservation(object);
       if (observation) ledger.observeRejection(observation);
+      else this.unreadable.quarantineObjects += 1;
     }
     for (const object of failures) {
       const observation = toFailureObservation(object);
       if (observation) ledger.observeFailure(observation);
+      else this.unreadable.onFailureObjects += 1;
     }
   }
 

@@ -34,6 +34,11 @@ export interface PredictionObservation extends SourceKey {
   readonly arrivedAtMs: number;
   /** The prediction event's `version` (run id). */
   readonly version?: string;
+  /**
+   * The record's data as text. When given, repeated predictions for one source must carry the same payload: a
+   * redelivery is harmless only if it is identical (consumers keep the first and drop the rest).
+   */
+  readonly payload?: string;
 }
 
 export interface RejectionObservation extends SourceKey {
@@ -58,6 +63,7 @@ export interface LatencySummary {
   readonly count: number;
   readonly p50Ms: number;
   readonly p95Ms: number;
+  readonly p99Ms: number;
   readonly maxMs: number;
 }
 
@@ -71,6 +77,8 @@ export interface LedgerReport {
   readonly missing: readonly SentRecord[];
   /** Predictions beyond the first for the same source (redeliveries). */
   readonly duplicatePredictions: number;
+  /** Of those, how many differ from the first one's payload (each also listed in `mismatches`). */
+  readonly differingDuplicates: number;
   /** Observations whose source was never sent (e.g. left over from an earlier run). */
   readonly unexpected: number;
   /** A record that ended differently than expected (predicted instead of rejected, another reason, two outcomes). */
@@ -139,6 +147,26 @@ export class Ledger {
     return 'missing';
   }
 
+  /** How many predictions arrived for one record (more than 1: redelivered). */
+  predictionCount(source: SourceKey): number {
+    return this.predictions.get(keyOf(source))?.length ?? 0;
+  }
+
+  /** The predictions observed for one record, in the order they were observed. */
+  predictionsOf(source: SourceKey): readonly PredictionObservation[] {
+    return this.predictions.get(keyOf(source)) ?? [];
+  }
+
+  /** The quarantine reason observed for one record, if any. */
+  rejectionReason(source: SourceKey): string | undefined {
+    return this.rejections.get(keyOf(source))?.reason;
+  }
+
+  /** The on-failure condition recorded for one record, if any. */
+  failureCondition(source: SourceKey): string | undefined {
+    return this.failures.get(keyOf(source));
+  }
+
   /** Sent records without any outcome yet. */
   pending(): number {
     let count = 0;
@@ -157,6 +185,7 @@ export class Ledger {
     let rejected = 0;
     let failed = 0;
     let duplicatePredictions = 0;
+    let differingDuplicates = 0;
     let correct = 0;
     let labelled = 0;
     let lastArrival = Number.NEGATIVE_INFINITY;
@@ -179,6 +208,16 @@ export class Ledger {
       if (first) {
         predicted += 1;
         duplicatePredictions += seen.length - 1;
+        const differing = seen.filter(
+          (p) => p.payload !== undefined && first.payload !== undefined && p.payload !== first.payload,
+        ).length;
+        if (differing > 0) {
+          differingDuplicates += differing;
+          mismatches.push({
+            record,
+            problem: `${differing} redelivered prediction(s) differ from the first`,
+          });
+        }
         latencies.push(first.arrivedAtMs - record.sentAtMs);
         lastArrival = Math.max(lastArrival, first.arrivedAtMs);
         if (record.expected.outcome === 'rejection') {
@@ -214,6 +253,7 @@ export class Ledger {
       failedByCondition,
       missing,
       duplicatePredictions,
+      differingDuplicates,
       unexpected: this.unexpectedCount,
       mismatches,
       accuracy: labelled > 0 ? { correct, labelled, value: correct / labelled } : undefined,
@@ -240,6 +280,7 @@ function summarize(values: readonly number[]): LatencySummary | undefined {
     count: sorted.length,
     p50Ms: percentile(sorted, 50),
     p95Ms: percentile(sorted, 95),
+    p99Ms: percentile(sorted, 99),
     maxMs: sorted.at(-1) ?? Number.NaN,
   };
 }

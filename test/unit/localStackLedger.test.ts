@@ -83,6 +83,30 @@ describe('ledger', () => {
     expect(report.ok).toBe(true);
   });
 
+  it('accepts identical redeliveries and flags a redelivery whose payload differs from the first', () => {
+    // Prepare
+    const ledger = new Ledger();
+    ledger.expect([sent('1', { outcome: 'prediction' }), sent('2', { outcome: 'prediction' })]);
+    const prediction = (sequenceNumber: string, payload: string) =>
+      ledger.observePrediction({ shardId, sequenceNumber, wineQuality: 6, arrivedAtMs: 1_100, payload });
+
+    // Act
+    prediction('1', '{"a":1}');
+    prediction('1', '{"a":1}');
+    prediction('2', '{"b":1}');
+    prediction('2', '{"b":2}');
+    const report = ledger.report();
+
+    // Assess
+    expect(report.duplicatePredictions).toBe(2);
+    expect(report.differingDuplicates).toBe(1);
+    expect(report.mismatches.map((m) => [m.record.sequenceNumber, m.problem])).toEqual([
+      ['2', '1 redelivered prediction(s) differ from the first'],
+    ]);
+    expect(ledger.predictionCount({ shardId, sequenceNumber: '1' })).toBe(2);
+    expect(report.ok).toBe(false);
+  });
+
   it('flags outcomes that differ from the expectation and observations of records never sent', () => {
     // Prepare
     const ledger = new Ledger();

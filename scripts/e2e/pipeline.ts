@@ -1,0 +1,524 @@
+/**
+ * The end-to-end harness: kinesis-local and s3rver on free loopback ports (each can be killed, stopped and restarted),
+ * the committed model runs published to S3, and per scenario its own input and output streams, quarantine and
+ * on-failure prefixes, the real handler behind the Lambda-like poller, and a {@link Ledger} fed from the output stream,
+ * the quarantine and the on-failure destination. One {@link E2eEmulators} per test file; one {@link Scenario} per test.
+ *
+ * It composes the same parts as `startLocalStack` (emulators, streams, `publishRun`, the poller, the handler), but
+ * keeps hold of each emulator and builds a handler per scenario, which fault injection needs and the local stack,
+ * with its one process-wide handler, does not offer.
+ */
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createKinesisClient, createS3Client } from '../../functions/adapters/aws-clients';
+import { parseConfig, type FunctionConfig } from '../../functions/config';
+import { createDefaultHandler } from '../../functions/handler';
+import { DEFAULT_RUN_ID, readRuns, runDir } from '../../model/src/artifacts';
+import { DEFAULT_EXPERIMENT_ID } from '../../model/src/contract';
+import { publishRun } from '../../model/src/publish';
+import {
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  startKinesisMock,
+  startS3rver,
+  type Emulator,
+  type KinesisMock,
+} from '../local-stack/emulators';
+import { Ledger, type Expectation, type SentRecord } from '../local-stack/ledger';
+import { LedgerSources, type SourceCounts } from '../local-stack/ledger-sources';
+import {
+  EventSourcePoller,
+  s3Destination,
+  type BatchReport,
+  type DiscardReport,
+  type EventSourceMappingOptions,
+  type KinesisHandler,
+  type PollerLogger,
+} from '../local-stack/poller';
+import { freePort } from '../local-stack/ports';
+import { putRecords } from '../local-stack/producer';
+import { ensureStream } from '../local-stack/streams';
+import { account, formatAccounting, type Accounting, type SentOfKind } from './ledger-table';
+import type { E2eRecord } from './records';
+
+/** The model bucket; quarantine and on-failure prefixes of every scenario live in it too. */
+export const E2E_BUCKET = 'wine-models';
+
+/**
+ * Event source mapping of the scenarios: the deployed one (stage: retries 3, bisect on error, ReportBatchItemFailures,
+ * maximum age 1 h, timeout 60 s) with a smaller batch, a 100 ms window and fast polling, so tests see several batches
+ * per shard in seconds. Scenarios override what their fault needs.
+ */
+export const E2E_MAPPING = {
+  batchSize: 100,
+  maximumBatchingWindowMs: 100,
+  maximumRetryAttempts: 3,
+  maximumRecordAgeMs: 3_600_000,
+  bisectBatchOnFunctionError: true,
+  reportBatchItemFailures: true,
+  functionTimeoutMs: 60_000,
+  pollIntervalMs: 50,
+  retryDelayMs: 100,
+} as const satisfies Partial<EventSourceMappingOptions>;
+
+export type MappingOverrides = Partial<Omit<EventSourceMappingOptions, 'streamName' | 'startingPosition'>>;
+
+/** Variables the handler's SDK clients and Powertools read from the process environment. */
+const PROCESS_ENV_KEYS = [
+  'AWS_REGION',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_PROFILE',
+  'AWS_ENDPOINT_URL',
+  'AWS_ENDPOINT_URL_KINESIS',
+  'AWS_ENDPOINT_URL_S3',
+  'POWERTOOLS_LOG_LEVEL',
+  'POWERTOOLS_METRICS_DISABLED',
+  'POWERTOOLS_SERVICE_NAME',
+] as const;
+
+export interface EmulatorOptions {
+  /** Persist kinesis-local's streams to disk (every 200 ms), so it can be killed and restarted with its data. */
+  readonly persistKinesis?: boolean;
+  /** Runs to publish at start; default: every committed run. */
+  readonly publish?: readonly string[];
+}
+
+/** The two emulators and the harness's own clients (never the handler's). */
+export class E2eEmulators {
+  private constructor(
+    readonly dir: string,
+    readonly kinesisPort: number,
+    readonly s3Port: number,
+    private kinesisMock: KinesisMock,
+    private s3rver: Emulator | undefined,
+    readonly kinesis: KinesisClient,
+    readonly s3: S3Client,
+    private readonly savedEnv: Readonly<Record<string, string | undefined>>,
+    private readonly persist: boolean,
+  ) {}
+
+  /**
+   * Starts both emulators on free ports, creates the bucket, publishes the runs and points the process environment
+   * (which the handler's SDK clients read) at the emulators with their dummy credentials. `stop()` restores it.
+   */
+  static async start(options: EmulatorOptions = {}): Promise<E2eEmulators> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wine-e2e-'));
+    const [kinesisPort, s3Port] = [await freePort(), await freePort()];
+    const persist = options.persistKinesis === true;
+    const [kinesisMock, s3rver] = await Promise.all([
+      startKinesisMock(kinesisOptions(dir, kinesisPort, persist)),
+      startS3rver({ port: s3Port, directory: path.join(dir, 's3'), buckets: [E2E_BUCKET] }),
+    ]);
+    const local = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+    const kinesis = createKinesisClient({ ...local, endpoint: kinesisMock.endpoint });
+    const s3 = createS3Client({ ...local, endpoint: s3rver.endpoint });
+    const savedEnv = Object.fromEntries(PROCESS_ENV_KEYS.map((key) => [key, process.env[key]]));
+    // Whatever the caller's shell holds (a profile, a session token) must not reach the emulators.
+    for (const key of ['AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_ENDPOINT_URL'])
+      Reflect.deleteProperty(process.env, key);
+    Object.assign(process.env, {
+      AWS_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_KINESIS: kinesisMock.endpoint,
+      AWS_ENDPOINT_URL_S3: s3rver.endpoint,
+      // The poller reports every failed invocation with its error; the handler's JSON log lines would repeat them.
+      POWERTOOLS_LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'SILENT',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      POWERTOOLS_SERVICE_NAME: 'wine-quality-scorer',
+    });
+    const emulators = new E2eEmulators(
+      dir,
+      kinesisPort,
+      s3Port,
+      kinesisMock,
+      s3rver,
+      kinesis,
+      s3,
+      savedEnv,
+      persist,
+    );
+    for (const runId of options.publish ?? committedRuns()) await emulators.publish(runId);
+    return emulators;
+  }
+
+  get kinesisEndpoint(): string {
+    return `http://127.0.0.1:${this.kinesisPort}`;
+  }
+
+  get s3Endpoint(): string {
+    return `http://127.0.0.1:${this.s3Port}`;
+  }
+
+  /** PID of the running kinesis-local (changes on restart). */
+  get kinesisPid(): number {
+    return this.kinesisMock.pid;
+  }
+
+  /** Uploads a committed run to `s3://wine-models/1/<run>/artifacts/model/`. */
+  async publish(runId: string): Promise<void> {
+    await publishRun({
+      client: this.s3,
+      bucket: E2E_BUCKET,
+      experimentId: DEFAULT_EXPERIMENT_ID,
+      runId,
+      dir: runDir(runId),
+    });
+  }
+
+  /** SIGKILL, no grace: what it had not persisted yet is gone, as after a crash. */
+  async killKinesis(): Promise<void> {
+    process.kill(this.kinesisMock.pid, 'SIGKILL');
+    await this.kinesisMock.stop({ graceMs: 0 });
+  }
+
+  /**
+   * Starts kinesis-local again on the same port (clients keep their endpoint) with the same data folder.
+   *
+   * @throws {Error} when the emulators were started without `persistKinesis` (the streams would be gone)
+   */
+  async restartKinesis(): Promise<void> {
+    if (!this.persist) throw new Error('restartKinesis needs E2eEmulators.start({ persistKinesis: true })');
+    if (this.kinesisMock.alive()) throw new Error('kinesis-local is still running');
+    this.kinesisMock = await startKinesisMock(kinesisOptions(this.dir, this.kinesisPort, true));
+  }
+
+  /** Stops s3rver (its files stay on disk); requests to its port are refused until {@link startS3}. */
+  async stopS3(): Promise<void> {
+    await this.s3rver?.stop();
+    this.s3rver = undefined;
+  }
+
+  /** Starts s3rver again on the same port and folder: every object stored before is there again. */
+  async startS3(): Promise<void> {
+    if (this.s3rver) return;
+    this.s3rver = await startS3rver({
+      port: this.s3Port,
+      directory: path.join(this.dir, 's3'),
+      buckets: [E2E_BUCKET],
+    });
+  }
+
+  /** Stops both emulators, restores the process environment and removes the data folder. */
+  async stop(): Promise<void> {
+    this.kinesis.destroy();
+    this.s3.destroy();
+    await Promise.all([this.kinesisMock.stop({ graceMs: 500 }), this.s3rver?.stop()]);
+    for (const [key, value] of Object.entries(this.savedEnv)) {
+      if (value === undefined) Reflect.deleteProperty(process.env, key);
+      else process.env[key] = value;
+    }
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function kinesisOptions(dir: string, port: number, persist: boolean) {
+  return {
+    port,
+    logFile: path.join(dir, 'kinesis-mock.log'),
+    ...(persist ? { dataDir: path.join(dir, 'kinesis-data') } : {}),
+  };
+}
+
+function committedRuns(): string[] {
+  return [...new Set([DEFAULT_RUN_ID, ...Object.values(readRuns().runs)])];
+}
+
+export interface ScenarioOptions {
+  /** Names the streams and S3 prefixes: lowercase letters, digits and dashes. */
+  readonly name: string;
+  readonly inputShards?: number;
+  readonly outputShards?: number;
+  /** `RUN_ID` of the handler; default the committed default run. */
+  readonly runId?: string;
+  readonly mapping?: MappingOverrides;
+  /** Builds the function under test from its configuration. Default: `createDefaultHandler` (production wiring). */
+  readonly createHandler?: (config: FunctionConfig) => KinesisHandler;
+  /** Wraps the handler the poller invokes (e.g. a {@link HandlerGate}). */
+  readonly wrapHandler?: (handler: KinesisHandler) => KinesisHandler;
+}
+
+/** A sent record as the scenario keeps it. */
+export interface SentE2eRecord extends SentOfKind {
+  readonly expected: Expectation;
+  /** The record as built; undefined for one that reached the handler in a hand-built event. */
+  readonly record: E2eRecord | undefined;
+  /** The Kinesis `data` the handler received, base64. */
+  readonly dataBase64: string;
+}
+
+export interface SettleOptions {
+  /** Give up after this long (the accounting then lists what is missing). Default 60 s. */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * One scenario: its streams and prefixes, the handler (built at once, so a cold start happens on its first
+ * invocation), the poller (started by {@link startPoller}), the ledger and everything the poller reported.
+ */
+export class Scenario {
+  readonly ledger = new Ledger();
+  /** Every invocation the poller made, in order. */
+  readonly batches: BatchReport[] = [];
+  /** Every batch the poller gave up on. */
+  readonly discards: DiscardReport[] = [];
+  /** What the poller logged (outages, retries, discards). */
+  readonly pollerMessages: string[] = [];
+  readonly sent: SentE2eRecord[] = [];
+  private readonly lastSentPerShard = new Map<string, bigint>();
+  private poller: EventSourcePoller | undefined;
+
+  private constructor(
+    readonly emulators: E2eEmulators,
+    readonly name: string,
+    readonly config: FunctionConfig,
+    readonly handler: KinesisHandler,
+    private readonly pollerClient: KinesisClient,
+    private readonly sources: LedgerSources,
+    private readonly mapping: MappingOverrides,
+  ) {}
+
+  static async create(emulators: E2eEmulators, options: ScenarioOptions): Promise<Scenario> {
+    if (!/^[a-z0-9-]+$/.test(options.name)) throw new Error(`scenario name ${options.name}: use a-z 0-9 -`);
+    const { name } = options;
+    await Promise.all([
+      ensureStream(emulators.kinesis, `${name}-in`, options.inputShards ?? 1),
+      ensureStream(emulators.kinesis, `${name}-out`, options.outputShards ?? 1),
+    ]);
+    const config = parseConfig({
+      ...process.env,
+      PREDICTIONS_STREAM_NAME: `${name}-out`,
+      MODEL_BUCKET: E2E_BUCKET,
+      EXPERIMENT_ID: DEFAULT_EXPERIMENT_ID,
+      RUN_ID: options.runId ?? DEFAULT_RUN_ID,
+      QUARANTINE_LOCATION: `s3://${E2E_BUCKET}/${name}/quarantine`,
+      TEST_RUN: 'False',
+    });
+    const build = options.createHandler ?? ((c: FunctionConfig) => createDefaultHandler(c));
+    const handler = build(config);
+    const sources = await LedgerSources.open({
+      kinesis: emulators.kinesis,
+      s3: emulators.s3,
+      predictionsStream: `${name}-out`,
+      bucket: E2E_BUCKET,
+      quarantinePrefix: `${name}/quarantine/`,
+      onFailurePrefix: `${name}/esm-failures/`,
+    });
+    const pollerClient = createKinesisClient({
+      endpoint: emulators.kinesisEndpoint,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    return new Scenario(
+      emulators,
+      name,
+      config,
+      options.wrapHandler ? options.wrapHandler(handler) : handler,
+      pollerClient,
+      sources,
+      options.mapping ?? {},
+    );
+  }
+
+  get inputStream(): string {
+    return `${this.name}-in`;
+  }
+
+  get outputStream(): string {
+    return `${this.name}-out`;
+  }
+
+  /** Starts the poller on the input stream from TRIM_HORIZON, with {@link E2E_MAPPING} and the overrides. */
+  async startPoller(): Promise<void> {
+    if (this.poller) return;
+    const logger: PollerLogger = {
+      info: (m: string) => this.pollerMessages.push(m),
+      warn: (m: string) => this.pollerMessages.push(m),
+      error: (m: string) => this.pollerMessages.push(m),
+    };
+    this.poller = await EventSourcePoller.start({
+      client: this.pollerClient,
+      handler: this.handler,
+      onFailure: s3Destination(this.emulators.s3, E2E_BUCKET, `${this.name}/esm-failures`),
+      logger,
+      observer: {
+        onBatch: (report) => this.batches.push(report),
+        onDiscard: (report) => this.discards.push(report),
+      },
+      ...E2E_MAPPING,
+      ...this.mapping,
+      streamName: this.inputStream,
+      startingPosition: 'TRIM_HORIZON',
+      functionName: 'wine-quality-scorer',
+    });
+  }
+
+  /** Puts records on the input stream (PutRecords, failed entries re-put) and registers each in the ledger. */
+  async send(records: readonly E2eRecord[]): Promise<SentE2eRecord[]> {
+    const results = await putRecords(this.emulators.kinesis, this.inputStream, records);
+    const sent = results.map((result, i): SentE2eRecord => {
+      const record = records[i] as E2eRecord;
+      const last = this.lastSentPerShard.get(result.shardId);
+      const sequence = BigInt(result.sequenceNumber);
+      if (last === undefined || sequence > last) this.lastSentPerShard.set(result.shardId, sequence);
+      return {
+        shardId: result.shardId,
+        sequenceNumber: result.sequenceNumber,
+        kind: record.kind,
+        expected: record.expected,
+        record,
+        dataBase64: Buffer.from(record.data).toString('base64'),
+      };
+    });
+    this.ledger.expect(
+      results.map((result, i): SentRecord => {
+        const record = records[i] as E2eRecord;
+        return {
+          shardId: result.shardId,
+          sequenceNumber: result.sequenceNumber,
+          sentAtMs: result.firstSentAtMs,
+          expected: record.expected,
+          tag: record.tag,
+        };
+      }),
+    );
+    this.sent.push(...sent);
+    return sent;
+  }
+
+  /** Registers records that reach the handler some other way than the input stream (a hand-built event). */
+  expectDirect(
+    records: readonly (SentRecord & { readonly kind: string; readonly dataBase64: string })[],
+  ): void {
+    this.ledger.expect(records);
+    this.sent.push(...records.map((r) => ({ ...r, record: undefined })));
+  }
+
+  /** Sets the send time of every record sent so far (a backlog's clock starts when its consumer starts). */
+  restamp(sentAtMs: number): void {
+    this.ledger.expect(
+      this.sent.map((s) => ({
+        shardId: s.shardId,
+        sequenceNumber: s.sequenceNumber,
+        sentAtMs,
+        expected: s.expected,
+      })),
+    );
+  }
+
+  /** Whether the poller has checkpointed every record sent on the input stream. */
+  caughtUp(): boolean {
+    const checkpoints = this.poller?.checkpoints() ?? {};
+    return [...this.lastSentPerShard].every(([shardId, last]) => {
+      const checkpoint = checkpoints[shardId];
+      return checkpoint !== undefined && BigInt(checkpoint) >= last;
+    });
+  }
+
+  /**
+   * Reads the output stream, quarantine and on-failure prefix until every record has an outcome and the poller has
+   * checkpointed everything sent (so no redelivery can still be on its way), reads once more, and accounts.
+   * Source errors (an emulator that is down) are retried; they are part of what the scenarios do.
+   */
+  async settle(options: SettleOptions = {}): Promise<Accounting> {
+    const timeoutMs = options.timeoutMs ?? 60_000;
+    const deadline = Date.now() + timeoutMs;
+    let timedOut = false;
+    for (;;) {
+      const quiet = this.caughtUp();
+      const collected = await this.collect();
+      if (quiet && collected && this.ledger.pending() === 0) break;
+      if (Date.now() > deadline) {
+        timedOut = true;
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    // Drain: records the last invocations wrote can need more than one GetRecords per shard.
+    for (let before = -1; before !== this.sources.read.outputRecords;) {
+      before = this.sources.read.outputRecords;
+      await this.collect();
+    }
+    const accounting = account(this.ledger, this.sent, {
+      read: { ...this.sources.read },
+      unreadable: { ...this.sources.unreadable },
+      quarantineKeysPerSource: await this.quarantineKeysPerSource(),
+    });
+    if (!timedOut) return accounting;
+    return {
+      ...accounting,
+      balanced: false,
+      problems: [
+        `not settled within ${timeoutMs / 1000} s (poller caught up: ${String(this.caughtUp())})`,
+        ...accounting.problems,
+      ],
+    };
+  }
+
+  /** The compact ledger table (see `formatAccounting`). */
+  table(title: string, accounting: Accounting): string {
+    return formatAccounting(`${title} [${this.name}]`, accounting);
+  }
+
+  /** Error messages of the failed invocations, in order. */
+  invocationErrors(): string[] {
+    return this.batches.flatMap((b) => (b.error === undefined ? [] : [b.error]));
+  }
+
+  /** Sequence numbers the handler reported in `batchItemFailures`, over all invocations. */
+  reportedItemFailures(): string[] {
+    return this.batches.flatMap((b) => {
+      const failures = (b.response as { batchItemFailures?: { itemIdentifier?: unknown }[] } | undefined)
+        ?.batchItemFailures;
+      return (failures ?? []).map((f) => String(f.itemIdentifier));
+    });
+  }
+
+  /** Read counts so far, e.g. to wait for the first predictions. */
+  get read(): Readonly<SourceCounts> {
+    return this.sources.read;
+  }
+
+  /** One collection round; false when a source was unreachable. */
+  async collect(): Promise<boolean> {
+    try {
+      await this.sources.collect(this.ledger);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Stops the poller (an in-flight invocation finishes) and closes the scenario's clients. */
+  async stop(): Promise<void> {
+    await this.poller?.stop();
+    this.sources.close();
+    this.pollerClient.destroy();
+  }
+
+  private async quarantineKeysPerSource(): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    let token: string | undefined;
+    do {
+      const page = await this.emulators.s3.send(
+        new ListObjectsV2Command({
+          Bucket: E2E_BUCKET,
+          Prefix: `${this.name}/quarantine/`,
+          ContinuationToken: token,
+        }),
+      );
+      for (const { Key } of page.Contents ?? []) {
+        const match = Key ? /\/([^/]+)\/([^/]+)\.json$/.exec(Key) : null;
+        const source = match ? `${match[1] ?? ''}/${match[2] ?? ''}` : (Key ?? '');
+        counts.set(source, (counts.get(source) ?? 0) + 1);
+      }
+      token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
+    } while (token !== undefined);
+    return counts;
+  }
+}

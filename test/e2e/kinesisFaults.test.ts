@@ -1,0 +1,148 @@
+/**
+ * Kinesis faults on the end-to-end pipeline: the emulator killed mid-stream and restarted from its persisted data,
+ * and output writes throttled per entry at the handler's client. Each test prints its ledger and asserts it balances.
+ */
+import { createKinesisClient, createS3Client } from '../../functions/adapters/aws-clients';
+import { DEFAULT_RUN_ID } from '../../model/src/artifacts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../scripts/local-stack/emulators';
+import { loadWhiteWine } from '../../scripts/local-stack/wine-records';
+import { HandlerGate, injectPutRecordsThrottling, watchFailures } from '../../scripts/e2e/faults';
+import { createHandlerWithClients } from '../../scripts/e2e/handler';
+import { E2eEmulators, Scenario } from '../../scripts/e2e/pipeline';
+import { interleave, malformedRecords, testSplitRows, validRecords } from '../../scripts/e2e/records';
+
+jest.setTimeout(120_000);
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** How the poller's invocations ended, e.g. `success 9, partial 1`. */
+function outcomes(scenario: Scenario): string {
+  const counts = new Map<string, number>();
+  for (const batch of scenario.batches) counts.set(batch.outcome, (counts.get(batch.outcome) ?? 0) + 1);
+  return [...counts].map(([outcome, n]) => `${outcome} ${n}`).join(', ');
+}
+
+describe('end-to-end under Kinesis faults', () => {
+  let emulators: E2eEmulators;
+  const table = loadWhiteWine();
+  const rows = testSplitRows(DEFAULT_RUN_ID);
+
+  beforeAll(async () => {
+    emulators = await E2eEmulators.start({ persistKinesis: true, publish: [DEFAULT_RUN_ID] });
+  });
+
+  afterAll(async () => {
+    await emulators.stop();
+  });
+
+  it('loses nothing when kinesis-local is killed mid-stream and restarted with its persisted data', async () => {
+    // Prepare
+    const local = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+    const kinesis = createKinesisClient({ ...local, endpoint: emulators.kinesisEndpoint });
+    const s3 = createS3Client({ ...local, endpoint: emulators.s3Endpoint });
+    const writes = watchFailures(kinesis, 'PutRecordsCommand');
+    const gate = new HandlerGate(2);
+    const scenario = await Scenario.create(emulators, {
+      name: 'kinesis-restart',
+      inputShards: 2,
+      mapping: { batchSize: 20, maximumRetryAttempts: 5, retryDelayMs: 250 },
+      createHandler: (config) => createHandlerWithClients(config, { kinesis, s3 }),
+      wrapHandler: (handler) => gate.wrap(handler),
+    });
+    const records = interleave(validRecords(table, rows, 110), malformedRecords(table));
+    const beforeKill = records.slice(0, 90);
+    const afterRestart = records.slice(90);
+
+    try {
+      await scenario.startPoller();
+      await scenario.send(beforeKill);
+      // Two batches done; the third is read and held in flight; the other shard's consumer keeps polling.
+      await gate.holding;
+      await sleep(700); // kinesis-local persists every 200 ms: everything it acknowledged is on disk now
+      const pidBefore = emulators.kinesisPid;
+
+      // Act
+      await emulators.killKinesis();
+      gate.release(); // the in-flight batch now writes its predictions to a dead endpoint
+      await sleep(1_000);
+      await emulators.restartKinesis();
+      await scenario.send(afterRestart);
+      const accounting = await scenario.settle({ timeoutMs: 90_000 });
+      console.log(
+        `${scenario.table('kinesis-local SIGKILLed mid-stream, restarted on its data', accounting)}\n` +
+          `invocations    ${outcomes(scenario)}; batchItemFailures ${scenario.reportedItemFailures().length}; ` +
+          `handler PutRecords calls ${writes.requests}, failed ${writes.failed} (${writes.errors[0] ?? ''})\n` +
+          `poller         ${scenario.pollerMessages.filter((m) => /failed|again/.test(m)).join('\n               ')}`,
+      );
+
+      // Assess
+      expect(accounting.problems).toEqual([]);
+      expect(accounting.total).toMatchObject({
+        sent: records.length,
+        predicted: 110,
+        quarantined: records.length - 110,
+        onFailure: 0,
+      });
+      expect(emulators.kinesisPid).not.toBe(pidBefore);
+      expect(writes.failed).toBeGreaterThan(0);
+      expect(
+        scenario.pollerMessages.some((m) => /^poller: reading kinesis-restart-in\/\S+ failed/.test(m)),
+      ).toBe(true);
+      expect(scenario.pollerMessages.some((m) => /again after .* s \(from /.test(m))).toBe(true);
+    } finally {
+      gate.release();
+      await scenario.stop();
+      kinesis.destroy();
+      s3.destroy();
+    }
+  });
+
+  it('writes every prediction when output entries are throttled, and counts the identical redeliveries', async () => {
+    // Prepare
+    const local = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+    const kinesis = createKinesisClient({ ...local, endpoint: emulators.kinesisEndpoint });
+    const s3 = createS3Client({ ...local, endpoint: emulators.s3Endpoint });
+    // Every third prediction is throttled on its first two sends (the sink's own retries absorb that); one is
+    // throttled on its first nine, outlasting the sink's 8 attempts, so its record must come back from the poller.
+    const victim = 'customer-10';
+    const log = injectPutRecordsThrottling(kinesis, (entry, appearance) => {
+      if (entry.PartitionKey === victim) return appearance <= 9;
+      const index = Number(/^customer-(\d+)$/.exec(entry.PartitionKey ?? '')?.[1] ?? 1);
+      return index % 3 === 0 && appearance <= 2;
+    });
+    const scenario = await Scenario.create(emulators, {
+      name: 'throttled-output',
+      createHandler: (config) => createHandlerWithClients(config, { kinesis, s3 }),
+    });
+    const records = interleave(validRecords(table, rows, 60), malformedRecords(table));
+
+    try {
+      // Act
+      const sent = await scenario.send(records); // before the poller starts: one batch holds them all
+      await scenario.startPoller();
+      const accounting = await scenario.settle();
+      console.log(
+        `${scenario.table('output PutRecords entries throttled (ProvisionedThroughputExceededException)', accounting)}\n` +
+          `injected       ${log.injected} throttled entries over ${log.requests} PutRecords calls; ` +
+          `invocations ${outcomes(scenario)}; batchItemFailures ${scenario.reportedItemFailures().length}`,
+      );
+
+      // Assess
+      const victimSequence = sent.find((s) => s.record?.partitionKey === victim)?.sequenceNumber;
+      expect(accounting.problems).toEqual([]);
+      expect(accounting.total).toMatchObject({
+        sent: records.length,
+        predicted: 60,
+        quarantined: records.length - 60,
+        onFailure: 0,
+      });
+      expect(log.injected).toBeGreaterThanOrEqual(2 * 20 + 9);
+      expect(scenario.reportedItemFailures()).toEqual([victimSequence]);
+      expect(accounting.total.redelivered).toBeGreaterThan(0);
+    } finally {
+      await scenario.stop();
+      kinesis.destroy();
+      s3.destroy();
+    }
+  });
+});
