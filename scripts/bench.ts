@@ -5,15 +5,19 @@
  *   (a) bare `session.run` on the prepared [N, F] tensor,
  *   (b) the handler core: decode → validate → one-tensor score → encode (JSON bytes), i.e. `createBatchProcessor`,
  *   (c) a record-at-a-time loop (decode, score one row, encode), the design of the reference implementations,
- * interleaved (a, b, c per repetition, so each ratio compares runs that saw the same machine load), and prints medians
- * of wall-clock and process CPU time and of the per-repetition ratios b/a (our core's overhead over the model itself)
- * and c/b (what batching buys). Targets: b/a ≤ 1.3, c/b ≥ 10 (wall clock). Without `--run`: both committed runs.
+ *   (d) the drift step the handler adds per batch: bin the same tensor and labels into `reference.json`, update the
+ *       rolling window, compute every PSI (`DriftMonitor.observe`, exactly what `handleBatch` calls),
+ * interleaved (a, b, c, d per repetition, so each ratio compares runs that saw the same machine load), and prints
+ * medians of wall-clock and process CPU time and of the per-repetition ratios b/a (our core's overhead over the model
+ * itself), c/b (what batching buys) and d/b (what drift monitoring costs next to the core, which is itself only part
+ * of the handler's time). Targets: b/a ≤ 1.3, c/b ≥ 10, d/b ≤ 0.05 (wall clock). Without `--run`: both committed runs.
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { Tensor } from 'onnxruntime-node';
 import { DEFAULT_RUN_ID, referenceRunId, runDir } from '../model/src/artifacts';
 import { loadModel, type LoadedModel } from '../functions/adapters/modelLoader';
+import { compileDriftReference, createDriftMonitor } from '../functions/core/drift';
 import { decodeRecord } from '../functions/core/decode';
 import { createPredictionEncoder } from '../functions/core/encode';
 import { toFeatureBatch } from '../functions/core/features';
@@ -24,6 +28,7 @@ import { heldOutRows, sequenceNumber, SHARD_ID } from '../test/helpers/factories
 
 const TARGET_B_OVER_A = 1.3;
 const TARGET_C_OVER_B = 10;
+const TARGET_D_OVER_B = 0.05;
 
 const { values: args } = parseArgs({
   options: {
@@ -121,22 +126,28 @@ async function benchmark(runId: string, count: number, reps: number, threads: nu
   };
   const oneAtATime = recordAtATime(model);
   const loop = () => oneAtATime(records);
+  if (model.reference?.status !== 'loaded') throw new Error(`run ${runId} has no usable reference.json`);
+  // The window spans several batches in production; here each call also evicts a full batch, the costlier case.
+  const monitor = createDriftMonitor(compileDriftReference(model.reference.reference, signature));
+  const { labels } = await scorer.score(batch);
+  const drift = () => Promise.resolve(monitor.observe(batch, labels));
 
-  for (const run of [bare, core, loop]) await run(); // warm-up: JIT, allocator, onnxruntime's first run
-  const runs: { a: Timing; b: Timing; c: Timing }[] = [];
+  for (const run of [bare, core, loop, drift]) await run(); // warm-up: JIT, allocator, onnxruntime's first run
+  const runs: { a: Timing; b: Timing; c: Timing; d: Timing }[] = [];
   for (let rep = 0; rep < reps; rep++)
-    runs.push({ a: await time(bare), b: await time(core), c: await time(loop) });
+    runs.push({ a: await time(bare), b: await time(core), c: await time(loop), d: await time(drift) });
   await scorer.session.release();
 
   const m = (pick: (r: (typeof runs)[number]) => number) => median(runs.map(pick));
   return {
     signature,
-    wall: { a: m((r) => r.a.wall), b: m((r) => r.b.wall), c: m((r) => r.c.wall) },
-    cpu: { a: m((r) => r.a.cpu), b: m((r) => r.b.cpu), c: m((r) => r.c.cpu) },
+    wall: { a: m((r) => r.a.wall), b: m((r) => r.b.wall), c: m((r) => r.c.wall), d: m((r) => r.d.wall) },
+    cpu: { a: m((r) => r.a.cpu), b: m((r) => r.b.cpu), c: m((r) => r.c.cpu), d: m((r) => r.d.cpu) },
     ratios: {
       ba: m((r) => r.b.wall / r.a.wall),
       cb: m((r) => r.c.wall / r.b.wall),
       ca: m((r) => r.c.wall / r.a.wall),
+      db: m((r) => r.d.wall / r.b.wall),
       baCpu: m((r) => r.b.cpu / r.a.cpu),
       cbCpu: m((r) => r.c.cpu / r.b.cpu),
     },
@@ -166,7 +177,7 @@ async function main() {
   console.log(`${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), load average ${load()}`);
   for (const runId of runIds) {
     const { signature, wall, cpu, ratios } = await benchmark(runId, count, reps, threads);
-    const line = (label: string, key: 'a' | 'b' | 'c') =>
+    const line = (label: string, key: 'a' | 'b' | 'c' | 'd') =>
       `  ${label.padEnd(44)}${wall[key].toFixed(1).padStart(8)} ms wall ${cpu[key].toFixed(1).padStart(8)} ms cpu ` +
       `${Math.round((count / wall[key]) * 1000)
         .toLocaleString('en-US')
@@ -176,6 +187,7 @@ async function main() {
     console.log(line('(a) session.run on the prepared tensor', 'a'));
     console.log(line('(b) core: decode→validate→score→encode', 'b'));
     console.log(line('(c) record at a time: decode, score, encode', 'c'));
+    console.log(line('(d) drift: bin, window, PSI (same tensor)', 'd'));
     console.log(
       `  b/a = ${ratios.ba.toFixed(2)} (target ≤ ${TARGET_B_OVER_A}: ${verdict(ratios.ba <= TARGET_B_OVER_A)}; ` +
         `cpu ${ratios.baCpu.toFixed(2)})   c/b = ${ratios.cb.toFixed(1)} (target ≥ ${TARGET_C_OVER_B}: ` +
@@ -184,6 +196,10 @@ async function main() {
     // b ≥ a always, so c/a bounds what batching can buy with this model, whatever the core costs.
     console.log(
       `  c/a = ${ratios.ca.toFixed(1)} (upper bound of c/b for this model)   load average ${load()}`,
+    );
+    console.log(
+      `  d/b = ${(ratios.db * 100).toFixed(2)} % (drift step next to the core; target ≤ ${TARGET_D_OVER_B * 100} %: ` +
+        `${verdict(ratios.db <= TARGET_D_OVER_B)})`,
     );
   }
 }
