@@ -113,6 +113,7 @@ export class ScoringStack extends TerraformStack {
       serviceName: config.function.serviceName,
       iteratorAgeMs: config.alarms.iteratorAgeMs,
       rejectedRecordsPer5Minutes: config.alarms.rejectedRecordsPer5Minutes,
+      drift: config.alarms.drift,
       alertEmail: config.alarms.email,
     });
 

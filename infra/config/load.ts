@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { RUN_ID_PATTERN } from '../../model/src/contract';
+import { ARTIFACT_FILES, RUN_ID_PATTERN, signatureSchema } from '../../model/src/contract';
 import { InfraConfigError } from '../errors';
 import { ENVIRONMENTS, infraConfigSchema, type Environment, type InfraConfig } from './schema';
 
@@ -14,7 +14,10 @@ import { ENVIRONMENTS, infraConfigSchema, type Environment, type InfraConfig } f
 export interface ConfigLocations {
   /** Folder holding `<environment>.json`. */
   readonly configDir: string;
-  /** `model/artifacts/runs.json`; may be absent, then every config must name `model.runId`. */
+  /**
+   * `model/artifacts/runs.json`; may be absent, then every config must name `model.runId`. A run's committed folder
+   * beside it (`<runId>/signature.json`) is used, when present, to check the drift alarms' features.
+   */
   readonly runsFile: string;
 }
 
@@ -42,7 +45,53 @@ export function parseEnvironment(value: string | undefined): Environment {
 export function loadInfraConfig(environment: Environment, locations: ConfigLocations): InfraConfig {
   const file = path.join(locations.configDir, `${environment}.json`);
   const raw = readJson(file);
-  return parseInfraConfig(environment, raw, path.basename(file), () => readDefaultRunId(locations.runsFile));
+  const label = path.basename(file);
+  const config = parseInfraConfig(environment, raw, label, () => readDefaultRunId(locations.runsFile));
+  const signatureFile = path.join(
+    path.dirname(locations.runsFile),
+    config.model.runId,
+    ARTIFACT_FILES.signature,
+  );
+  if (existsSync(signatureFile)) {
+    const signature = signatureSchema.safeParse(readJson(signatureFile));
+    if (!signature.success) {
+      throw new InfraConfigError(
+        signature.error.issues.map((issue) => `${signatureFile}: ${describeIssue(issue)}`),
+      );
+    }
+    const problems = driftFeatureProblems(
+      config.alarms.drift.featurePsi,
+      signature.data.features,
+      config.model.runId,
+    );
+    if (problems.length > 0) throw new InfraConfigError(problems.map((problem) => `${label}: ${problem}`));
+  }
+  return config;
+}
+
+/**
+ * What is wrong with the drift alarms' features for the served model: an alarm per input feature, and none for a
+ * feature the model does not take (the function emits no metric for it, so that alarm would stay silent forever).
+ *
+ * @param thresholds - `alarms.drift.featurePsi`
+ * @param modelFeatures - the served run's `signature.json` features
+ * @returns one line per problem, each starting with the field
+ */
+export function driftFeatureProblems(
+  thresholds: Readonly<Partial<Record<string, number>>>,
+  modelFeatures: readonly string[],
+  runId: string,
+): string[] {
+  const configured = Object.keys(thresholds);
+  const field = 'alarms.drift.featurePsi';
+  return [
+    ...modelFeatures
+      .filter((name) => !configured.includes(name))
+      .map((name) => `${field}: no threshold for "${name}", an input of run ${runId}`),
+    ...configured
+      .filter((name) => !modelFeatures.includes(name))
+      .map((name) => `${field}.${name}: not an input of run ${runId}, so its alarm would never see data`),
+  ];
 }
 
 /**

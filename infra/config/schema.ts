@@ -4,7 +4,7 @@
  * accepts, and cross-field rules (record age vs retention, reserved concurrency vs shards) are checked before synth.
  */
 import { z } from 'zod';
-import { DEFAULT_EXPERIMENT_ID, RUN_ID_PATTERN } from '../../model/src/contract';
+import { DEFAULT_EXPERIMENT_ID, RUN_ID_PATTERN, UCI_FEATURES } from '../../model/src/contract';
 
 /** The environments this app deploys: one stack each. */
 export const ENVIRONMENTS = ['stage', 'prod'] as const;
@@ -25,6 +25,31 @@ const PINNED_IMAGE_URI =
   /^\d{12}\.dkr\.ecr\.[a-z]{2}(-[a-z]+)+-\d\.amazonaws\.com(\.cn)?\/[a-z0-9]+([._/-][a-z0-9]+)*@sha256:[0-9a-f]{64}$/;
 
 const retentionHours = z.int().min(24).max(8760);
+
+/** A PSI alarm threshold: 0.25 is the conventional "significant shift"; 0.1 would page on noise. */
+const psiThreshold = z.number().gt(0, 'must be a PSI above 0 (0.25 is the usual drift threshold)').max(100);
+
+/**
+ * Drift alarms on the function's rolling-window PSI metrics (`FeaturePSIWindow`, `PredictionPSIWindow`): one per
+ * input feature of the served model, each with its own threshold, and one on the predicted classes.
+ */
+const driftAlarmsSchema = z.strictObject({
+  /**
+   * Window PSI threshold per input feature; the keys must be exactly the served model's features (checked against the
+   * run's committed `signature.json` when it is in `model/artifacts/`).
+   */
+  featurePsi: z
+    .partialRecord(z.enum(UCI_FEATURES), psiThreshold)
+    .refine((thresholds) => Object.keys(thresholds).length > 0, 'must name at least one feature'),
+  /**
+   * Window PSI threshold of the predicted-class distribution against the training class shares, or `null` for no
+   * alarm. Set it above the undrifted level: a classifier predicts fewer rare classes than the labels hold, so its
+   * PSI on held-out rows is already ≈ 0.1–0.13 for the committed models.
+   */
+  predictionPsi: psiThreshold.nullable(),
+  /** Consecutive 5-minute periods (of the average over containers) above the threshold before the alarm fires. */
+  evaluationPeriods: z.int().min(1).max(288).default(3),
+});
 
 const streamSchema = z.discriminatedUnion('mode', [
   z.strictObject({
@@ -135,6 +160,7 @@ export const infraConfigSchema = z
       iteratorAgeMs: z.int().min(1000),
       /** Rejected (quarantined) records per 5 minutes above this raise the alarm. */
       rejectedRecordsPer5Minutes: z.int().min(0),
+      drift: driftAlarmsSchema,
     }),
     backend: backendSchema.default({ type: 'local' }),
   })
@@ -174,3 +200,4 @@ export type InfraConfig = Readonly<
 export type StreamConfig = InfraConfig['streams']['input'];
 export type ModelBucketConfig = InfraConfig['model']['bucket'];
 export type BackendConfig = InfraConfig['backend'];
+export type DriftAlarmsConfig = InfraConfig['alarms']['drift'];

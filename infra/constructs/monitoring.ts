@@ -4,7 +4,11 @@
  * - Errors and Throttles of the function;
  * - visible messages on the on-failure queue: a batch was given up on;
  * - WriteProvisionedThroughputExceeded on the output stream: predictions are being throttled;
- * - the function's own EMF metric of rejected (quarantined) records: producers send bad data.
+ * - the function's own EMF metric of rejected (quarantined) records: producers send bad data;
+ * - drift: per input feature, the function's rolling-window PSI against the training reference (`FeaturePSIWindow`
+ *   with dimensions `service` + `feature`), and the same for the predicted classes (`PredictionPSIWindow`), each
+ *   with its configured threshold. Metric names and dimension keys come from the function's own constants
+ *   (`functions/core/drift/metricNames.ts`), so the alarms watch exactly what the function emits.
  *
  * The topic is not KMS-encrypted on purpose: CloudWatch can publish only to topics whose key policy grants it,
  * and the AWS-managed `alias/aws/sns` key's policy cannot be changed — alarms would fail silently. Alarm
@@ -15,6 +19,13 @@ import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboar
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
+import {
+  DriftMetricName,
+  FEATURE_DIMENSION,
+  SERVICE_DIMENSION,
+} from '../../functions/core/drift/metricNames';
+import { MIN_PSI_RECORDS } from '../../functions/core/drift/monitor';
+import { PSI_THRESHOLDS } from '../../functions/core/drift/psi';
 
 /**
  * The function's EMF metric this stack alarms on: a count of rejected records per invocation, in namespace
@@ -40,9 +51,28 @@ export interface MonitoringOptions {
   readonly serviceName: string;
   readonly iteratorAgeMs: number;
   readonly rejectedRecordsPer5Minutes: number;
+  /** Drift alarms: window PSI threshold per input feature and for the predicted classes (`null`: none). */
+  readonly drift: DriftAlarmOptions;
   /** Subscribed to the topic when set (AWS sends a confirmation e-mail first). */
   readonly alertEmail?: string | undefined;
 }
+
+/** Thresholds of the drift alarms (see `alarms.drift` in the infra configuration). */
+export interface DriftAlarmOptions {
+  /** Window PSI threshold per input feature of the served model. */
+  readonly featurePsi: Readonly<Partial<Record<string, number>>>;
+  readonly predictionPsi: number | null;
+  /** Consecutive 5-minute periods above the threshold. */
+  readonly evaluationPeriods: number;
+}
+
+/** Short alarm id of a feature's drift alarm: `drift-volatile-acidity`. */
+export function driftAlarmId(feature: string): string {
+  return `drift-${feature.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
+}
+
+/** Short alarm id of the predicted-class drift alarm. */
+export const PREDICTION_DRIFT_ALARM_ID = 'drift-predictions';
 
 interface AlarmSpec {
   readonly id: string;
@@ -50,7 +80,7 @@ interface AlarmSpec {
   readonly namespace: string;
   readonly metricName: string;
   readonly dimensions: Record<string, string>;
-  readonly statistic: 'Maximum' | 'Sum';
+  readonly statistic: 'Maximum' | 'Sum' | 'Average';
   readonly periodSeconds: number;
   readonly evaluationPeriods: number;
   readonly datapointsToAlarm: number;
@@ -185,7 +215,59 @@ function alarmSpecs(options: MonitoringOptions): AlarmSpec[] {
       datapointsToAlarm: 1,
       threshold: options.rejectedRecordsPer5Minutes,
     },
+    ...driftAlarmSpecs(options),
   ];
+}
+
+/**
+ * One alarm per feature on `FeaturePSIWindow` and one on `PredictionPSIWindow`. The statistic is the average over
+ * each 5-minute period: every container emits its window's PSI once per batch, and averaging keeps one freshly
+ * started container (whose window is still short) from paging alone. Drift is a lasting condition, so the alarm waits
+ * for `evaluationPeriods` consecutive breaching periods.
+ */
+function driftAlarmSpecs(options: MonitoringOptions): AlarmSpec[] {
+  const { drift } = options;
+  const service = { [SERVICE_DIMENSION]: options.serviceName };
+  const common = {
+    namespace: options.metricsNamespace,
+    statistic: 'Average',
+    periodSeconds: 300,
+    evaluationPeriods: drift.evaluationPeriods,
+    datapointsToAlarm: drift.evaluationPeriods,
+  } as const;
+  const minutes = drift.evaluationPeriods * 5;
+  const features = Object.entries(drift.featurePsi).flatMap(([feature, threshold]) =>
+    threshold === undefined
+      ? []
+      : [
+          {
+            ...common,
+            id: driftAlarmId(feature),
+            description:
+              `"${feature}" drifted from the training data: its PSI over the scorer's rolling window stayed above ` +
+              `${threshold} for ${minutes} minutes. Inspect it with npm run monitor.`,
+            metricName: DriftMetricName.featurePsiWindow,
+            dimensions: { ...service, [FEATURE_DIMENSION]: feature },
+            threshold,
+          },
+        ],
+  );
+  const predictions =
+    drift.predictionPsi === null
+      ? []
+      : [
+          {
+            ...common,
+            id: PREDICTION_DRIFT_ALARM_ID,
+            description:
+              `The predicted wine qualities drifted from the training class shares: PSI over the scorer's rolling ` +
+              `window stayed above ${drift.predictionPsi} for ${minutes} minutes. Inspect it with npm run monitor.`,
+            metricName: DriftMetricName.predictionPsiWindow,
+            dimensions: service,
+            threshold: drift.predictionPsi,
+          },
+        ];
+  return [...features, ...predictions];
 }
 
 type MetricLine = (string | { stat?: string; label?: string })[];
@@ -296,6 +378,94 @@ function dashboardBody(options: MonitoringOptions, alarms: readonly CloudwatchMe
         12,
         15,
       ),
+      ...driftWidgets(options, 21),
     ],
   };
+}
+
+/** Graphs of the drift metrics, with the stable/drift PSI levels as horizontal lines, from row `y` on. */
+function driftWidgets(options: MonitoringOptions, y: number): object[] {
+  const { region, metricsNamespace: namespace, serviceName } = options;
+  const features = Object.keys(options.drift.featurePsi);
+  const levels = [
+    { label: `moderate (${PSI_THRESHOLDS.stable})`, value: PSI_THRESHOLDS.stable, color: '#ff9900' },
+    { label: `drift (${PSI_THRESHOLDS.drift})`, value: PSI_THRESHOLDS.drift, color: '#d13212' },
+  ];
+  const widget = (title: string, metrics: MetricLine[], x: number, row: number, horizontal: object[]) => ({
+    type: 'metric',
+    x,
+    y: row,
+    width: 12,
+    height: 6,
+    properties: {
+      title,
+      region,
+      view: 'timeSeries',
+      stacked: false,
+      stat: 'Average',
+      period: 300,
+      metrics,
+      yAxis: { left: { min: 0, showUnits: false } },
+      annotations: { horizontal },
+    },
+  });
+  const perFeature = (metricName: string): MetricLine[] =>
+    features.map((feature) => [
+      namespace,
+      metricName,
+      SERVICE_DIMENSION,
+      serviceName,
+      FEATURE_DIMENSION,
+      feature,
+      { label: feature },
+    ]);
+  const predictionLevels =
+    options.drift.predictionPsi === null
+      ? levels
+      : [
+          {
+            label: `alarm (${options.drift.predictionPsi})`,
+            value: options.drift.predictionPsi,
+            color: '#d13212',
+          },
+        ];
+  return [
+    widget(
+      'Feature drift: PSI over the rolling window (alarmed)',
+      perFeature(DriftMetricName.featurePsiWindow),
+      0,
+      y,
+      levels,
+    ),
+    widget(
+      `Feature drift: PSI per batch (batches of ≥ ${MIN_PSI_RECORDS} records)`,
+      perFeature(DriftMetricName.featurePsi),
+      12,
+      y,
+      levels,
+    ),
+    widget(
+      'Prediction drift: predicted classes vs training class shares',
+      [
+        [
+          namespace,
+          DriftMetricName.predictionPsiWindow,
+          SERVICE_DIMENSION,
+          serviceName,
+          { label: 'rolling window' },
+        ],
+        [namespace, DriftMetricName.predictionPsi, SERVICE_DIMENSION, serviceName, { label: 'per batch' }],
+      ],
+      0,
+      y + 6,
+      predictionLevels,
+    ),
+    widget(
+      'Drift window size (records per container)',
+      [[namespace, DriftMetricName.windowRecords, SERVICE_DIMENSION, serviceName, { stat: 'Maximum' }]],
+      12,
+      y + 6,
+      [],
+    ),
+  ];
 }

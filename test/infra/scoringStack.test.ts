@@ -420,6 +420,28 @@ describe('scoring stack', () => {
         0,
       ],
       ['rejected-records', 'WineQualityTest', 'RecordsRejected', { service: 'scorer-under-test' }, 'Sum', 25],
+      ...(
+        [
+          ['alcohol', 0.2],
+          ['volatile acidity', 0.25],
+          ['sulphates', 0.3],
+        ] as const
+      ).map(([feature, threshold]): (typeof expectedAlarms)[number] => [
+        `drift-${feature.replace(' ', '-')}`,
+        'WineQualityTest',
+        'FeaturePSIWindow',
+        { service: 'scorer-under-test', feature },
+        'Average',
+        threshold,
+      ]),
+      [
+        'drift-predictions',
+        'WineQualityTest',
+        'PredictionPSIWindow',
+        { service: 'scorer-under-test' },
+        'Average',
+        0.35,
+      ],
     ];
 
     it.each(expectedAlarms)(

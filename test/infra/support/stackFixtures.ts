@@ -45,7 +45,16 @@ export function configInput(): InfraConfigInput {
       runId: RUN_ID,
     },
     image: { keepImages: 12, forceDelete: false },
-    alarms: { email: 'oncall@example.com', iteratorAgeMs: 30000, rejectedRecordsPer5Minutes: 25 },
+    alarms: {
+      email: 'oncall@example.com',
+      iteratorAgeMs: 30000,
+      rejectedRecordsPer5Minutes: 25,
+      drift: {
+        featurePsi: { alcohol: 0.2, 'volatile acidity': 0.25, sulphates: 0.3 },
+        predictionPsi: 0.35,
+        evaluationPeriods: 2,
+      },
+    },
     backend: { type: 'local' },
   };
 }
