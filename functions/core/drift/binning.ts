@@ -117,3 +117,26 @@ export function countBins(
   tally(reference, counts, bins, classes, { start: 0, end: batch.rows });
   return { ...counts, records: batch.rows };
 }
+
+/**
+ * Records per bin of every feature of a tensor, laid out like {@link DriftReference.shares} (for reports, which read
+ * inputs and predictions from different streams).
+ */
+export function countFeatureBins(reference: DriftReference, batch: FeatureBatch): Uint32Array {
+  const counts = new Uint32Array(reference.totalBins);
+  const bins = assignBins(reference, batch);
+  const { binOffsets } = reference;
+  for (let i = 0; i < bins.length; i++) {
+    const bin = (binOffsets[i % batch.columns] as number) + (bins[i] as number);
+    counts[bin] = (counts[bin] as number) + 1;
+  }
+  return counts;
+}
+
+/** Predictions per class of the reference (in its order); labels outside the model's classes are not counted. */
+export function countClasses(reference: DriftReference, labels: ArrayLike<number>): Uint32Array {
+  const counts = new Uint32Array(reference.classes.length);
+  const classes = assignClasses(reference, labels, labels.length);
+  for (const c of classes) if (c !== UNKNOWN_CLASS) counts[c] = (counts[c] as number) + 1;
+  return counts;
+}

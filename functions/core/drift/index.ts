@@ -1,5 +1,15 @@
 /** Drift monitoring, pure: training reference → bins → counts (batch and rolling window) → PSI. */
-export { assignBins, assignClasses, binOf, countBins, tally, UNKNOWN_CLASS, type BinCounts } from './binning';
+export {
+  assignBins,
+  assignClasses,
+  binOf,
+  countBins,
+  countClasses,
+  countFeatureBins,
+  tally,
+  UNKNOWN_CLASS,
+  type BinCounts,
+} from './binning';
 export { DriftMetricName, FEATURE_DIMENSION, SERVICE_DIMENSION } from './metricNames';
 export {
   createDriftMonitor,

@@ -1,5 +1,12 @@
 import { binIndex } from '../../../model/src/reference';
-import { assignBins, binOf, countBins, featureShares } from '../../../functions/core/drift';
+import {
+  assignBins,
+  binOf,
+  countBins,
+  countClasses,
+  countFeatureBins,
+  featureShares,
+} from '../../../functions/core/drift';
 import { COMMITTED_RUNS, committedRun, tensorFrom, tensorOf, whiteWine } from './support';
 
 describe('binning against reference.json', () => {
@@ -96,6 +103,21 @@ describe('binning against reference.json', () => {
     expect(Math.fround(0.17)).toBeGreaterThan(0.17);
     expect(binIndex(cuts, Math.fround(0.17))).toBe(1); // what comparing with the decimal cuts would do
     expect(bin).toBe(0);
+  });
+
+  it('counts features and classes apart exactly as together (the report reads them from two streams)', () => {
+    // Prepare
+    const run = committedRun(COMMITTED_RUNS[1]!);
+    const batch = tensorOf(run.testRows, run.signature.features);
+    const labels = run.testRows.map((row) => whiteWine().quality[row]!);
+
+    // Act
+    const together = countBins(run.reference, batch, labels);
+
+    // Assess
+    expect(Array.from(countFeatureBins(run.reference, batch))).toEqual(Array.from(together.features));
+    expect(Array.from(countClasses(run.reference, labels))).toEqual(Array.from(together.classes));
+    expect(together.classes.reduce((a, b) => a + b, 0)).toBe(run.testRows.length);
   });
 
   it('counts the number of cuts strictly below a value', () => {

@@ -1,0 +1,196 @@
+/**
+ * `npm run monitor` arguments → a typed, validated {@link MonitorOptions}. Pure (the environment is passed in), so every
+ * rule is unit-tested; the CLI prints {@link MonitorUsageError}'s message with the usage and exits 2.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { RUN_ID_PATTERN } from '../../model/src/contract';
+import { REPO_ROOT } from '../../model/src/paths';
+import { connectionOptions } from '../local-stack/connection';
+import { LOCAL_CREDENTIALS } from '../local-stack/emulators';
+import type { ModelFolder } from './modelFiles';
+import { parseS3Folder, type S3Folder } from './quarantine';
+
+export const USAGE = `Usage: npm run monitor -- [options]
+
+Reads a window of the input and prediction streams (and the quarantine), compares them with the model's training
+reference and writes a self-contained HTML drift report.
+
+  --input-stream <name>        input stream (default: $INPUT_STREAM_NAME or wine-input)
+  --predictions-stream <name>  prediction stream (default: $PREDICTIONS_STREAM_NAME or wine-predictions)
+  --since <time>               window start: 30m, 2h, 1d, an ISO-8601 time, or "all" (default: 1h)
+  --max-records <n>            most records read per stream (default: 100000)
+  --run-id <id>                run to compare with (default: the run most predictions name, else the committed default)
+  --model-location <folder>    folder with signature.json and reference.json: a local path or s3://bucket/prefix
+                               (default: model/artifacts/<run-id>/)
+  --quarantine <s3-url>        quarantine to summarise (default: s3://$MODEL_BUCKET/quarantine; with --local
+                               s3://wine-models/quarantine)
+  --no-quarantine              do not read the quarantine
+  --out <file>                 where to write the report (default: reports/drift-<UTC timestamp>.html)
+  --fail-on-drift              exit 3 when a feature's PSI is above 0.25 (for scheduled checks)
+
+Connection (default: the AWS SDK's credentials, region and AWS_ENDPOINT_URL_KINESIS / AWS_ENDPOINT_URL_S3):
+  --local                      the local stack: Kinesis localhost:\${LOCAL_KINESIS_PORT:-4568}, S3 localhost:\${LOCAL_S3_PORT:-4569},
+                               its dummy credentials, us-east-1
+  --endpoint-url <url>         Kinesis endpoint
+  --s3-endpoint-url <url>      S3 endpoint (quarantine, S3 model folders)
+  --region <region>            AWS region
+
+Exit codes: 0 report written, 1 failure, 2 bad arguments, 3 drift found with --fail-on-drift.`;
+
+/** Bad arguments: the message names the option. */
+export class MonitorUsageError extends Error {
+  override readonly name = 'MonitorUsageError';
+}
+
+/** How to reach Kinesis and S3. */
+export interface MonitorConnection {
+  readonly kinesisEndpoint: string | undefined;
+  readonly s3Endpoint: string | undefined;
+  readonly region: string | undefined;
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string } | undefined;
+  /** Where the streams are, for the report. */
+  readonly describe: string;
+}
+
+export interface MonitorOptions {
+  readonly inputStream: string;
+  readonly predictionsStream: string;
+  /** Window start; undefined: everything retained. */
+  readonly since: Date | undefined;
+  readonly maxRecords: number;
+  readonly runId: string | undefined;
+  readonly modelFolder: ModelFolder | undefined;
+  readonly quarantine: S3Folder | { readonly skip: string };
+  /** Absolute path of the report. */
+  readonly out: string;
+  readonly failOnDrift: boolean;
+  readonly connection: MonitorConnection;
+}
+
+const DURATION = /^(\d+)(m|h|d)$/;
+const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** `reports/drift-20260101T120000Z.html` under the repository root. */
+export function defaultReportPath(now: Date): string {
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  return path.join(REPO_ROOT, 'reports', `drift-${stamp}.html`);
+}
+
+/**
+ * Parses the command line.
+ *
+ * @throws MonitorUsageError naming the bad option
+ * @example
+ * parseMonitorArgs(['--local', '--since', '30m'], process.env, new Date());
+ */
+export function parseMonitorArgs(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  now: Date,
+): MonitorOptions | 'help' {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        local: { type: 'boolean', default: false },
+        'endpoint-url': { type: 'string' },
+        's3-endpoint-url': { type: 'string' },
+        region: { type: 'string' },
+        'input-stream': { type: 'string' },
+        'predictions-stream': { type: 'string' },
+        since: { type: 'string', default: '1h' },
+        'max-records': { type: 'string', default: '100000' },
+        'run-id': { type: 'string' },
+        'model-location': { type: 'string' },
+        quarantine: { type: 'string' },
+        'no-quarantine': { type: 'boolean', default: false },
+        out: { type: 'string' },
+        'fail-on-drift': { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+    }));
+  } catch (error) {
+    throw new MonitorUsageError((error as Error).message);
+  }
+  if (values.help) return 'help';
+
+  const maxRecords = Number(values['max-records']);
+  if (!/^\d+$/.test(values['max-records']) || maxRecords < 1) {
+    throw new MonitorUsageError(
+      `--max-records must be a positive whole number, got "${values['max-records']}"`,
+    );
+  }
+  const runId = values['run-id'];
+  if (runId !== undefined && !RUN_ID_PATTERN.test(runId)) {
+    throw new MonitorUsageError(`--run-id must be 32 lowercase hex characters, got "${runId}"`);
+  }
+  const kinesis = connectionOptions(values, env);
+  const s3Endpoint =
+    values['s3-endpoint-url'] ??
+    (values.local ? `http://localhost:${env.LOCAL_S3_PORT ?? '4569'}` : undefined);
+  return {
+    inputStream: values['input-stream'] ?? env.INPUT_STREAM_NAME ?? 'wine-input',
+    predictionsStream: values['predictions-stream'] ?? env.PREDICTIONS_STREAM_NAME ?? 'wine-predictions',
+    since: parseSince(values.since, now),
+    maxRecords,
+    runId,
+    modelFolder:
+      values['model-location'] === undefined ? undefined : parseModelFolder(values['model-location']),
+    quarantine: quarantineFolder(values, env),
+    out: path.resolve(values.out ?? defaultReportPath(now)),
+    failOnDrift: values['fail-on-drift'],
+    connection: {
+      kinesisEndpoint: kinesis.endpoint,
+      s3Endpoint,
+      region: kinesis.region,
+      credentials: values.local ? { ...LOCAL_CREDENTIALS } : undefined,
+      describe: kinesis.describe,
+    },
+  };
+}
+
+function parseSince(text: string, now: Date): Date | undefined {
+  if (text === 'all') return undefined;
+  const duration = DURATION.exec(text);
+  if (duration)
+    return new Date(now.getTime() - Number(duration[1]) * UNIT_MS[duration[2] as keyof typeof UNIT_MS]);
+  const time = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : Number.NaN;
+  if (Number.isNaN(time)) {
+    throw new MonitorUsageError(`--since must be like 30m, 2h, 1d, an ISO-8601 time or "all", got "${text}"`);
+  }
+  if (time > now.getTime()) throw new MonitorUsageError(`--since ${text} is in the future`);
+  return new Date(time);
+}
+
+function parseModelFolder(text: string): ModelFolder {
+  if (text.startsWith('s3://')) {
+    const folder = parseS3Folder(text);
+    if (!folder)
+      throw new MonitorUsageError(`--model-location must be s3://bucket/prefix or a folder, got "${text}"`);
+    return { kind: 's3', ...folder };
+  }
+  return { kind: 'local', directory: text };
+}
+
+function quarantineFolder(
+  values: { quarantine?: string | undefined; 'no-quarantine': boolean; local: boolean },
+  env: NodeJS.ProcessEnv,
+): S3Folder | { readonly skip: string } {
+  if (values['no-quarantine']) return { skip: '--no-quarantine' };
+  const url =
+    values.quarantine ??
+    (values.local
+      ? 's3://wine-models/quarantine'
+      : env.MODEL_BUCKET
+        ? `s3://${env.MODEL_BUCKET}/quarantine`
+        : undefined);
+  if (url === undefined) return { skip: 'no --quarantine given and MODEL_BUCKET is not set' };
+  const folder = parseS3Folder(url);
+  if (!folder) throw new MonitorUsageError(`--quarantine must be s3://bucket/prefix, got "${url}"`);
+  return folder;
+}

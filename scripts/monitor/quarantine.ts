@@ -1,0 +1,114 @@
+/**
+ * Reads the quarantine objects (CONVENTIONS §4) of a time window: their keys start with the UTC day they were
+ * received, so only the days of the window are listed. Unreachable storage is reported, never thrown: the report is
+ * still useful without it.
+ */
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import type { QuarantineEntry, QuarantineRead } from './analysis';
+
+/** An S3 folder: bucket and key prefix without slashes at either end (may be empty). */
+export interface S3Folder {
+  readonly bucket: string;
+  readonly prefix: string;
+}
+
+const CONCURRENCY = 8;
+
+/** `s3://bucket/prefix` → folder, or undefined when the text is not such a URL. */
+export function parseS3Folder(url: string): S3Folder | undefined {
+  const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(url);
+  if (!match?.[1]) return undefined;
+  return { bucket: match[1], prefix: (match[2] ?? '').replace(/^\/+|\/+$/g, '') };
+}
+
+/** The `yyyy/mm/dd/` key parts of every UTC day from `since` to `until`, or `['']` (all) without a start. */
+export function dayPrefixes(since: Date | undefined, until: Date): string[] {
+  if (since === undefined) return [''];
+  const days: string[] = [];
+  const day = new Date(Date.UTC(since.getUTCFullYear(), since.getUTCMonth(), since.getUTCDate()));
+  while (day <= until) {
+    days.push(`${day.toISOString().slice(0, 10).split('-').join('/')}/`);
+    day.setUTCDate(day.getUTCDate() + 1);
+  }
+  return days;
+}
+
+/**
+ * Lists and reads the quarantine documents received within the window (at most `maxObjects`).
+ *
+ * @returns `read` with the documents, or `unavailable` with the reason (missing bucket, no connection, access denied)
+ */
+export async function readQuarantine(
+  s3: S3Client,
+  folder: S3Folder,
+  window: { readonly since: Date | undefined; readonly until: Date; readonly maxObjects: number },
+): Promise<QuarantineRead> {
+  const location = `s3://${folder.bucket}/${folder.prefix}`;
+  const base = folder.prefix === '' ? '' : `${folder.prefix}/`;
+  try {
+    const keys: string[] = [];
+    let capped = false;
+    for (const day of dayPrefixes(window.since, window.until)) {
+      let token: string | undefined;
+      do {
+        const page = await s3.send(
+          new ListObjectsV2Command({ Bucket: folder.bucket, Prefix: base + day, ContinuationToken: token }),
+        );
+        for (const object of page.Contents ?? []) if (object.Key?.endsWith('.json')) keys.push(object.Key);
+        token = page.NextContinuationToken;
+        if (keys.length >= window.maxObjects) {
+          capped = true;
+          token = undefined;
+        }
+      } while (token);
+      if (capped) break;
+    }
+    const documents = await mapLimit(keys.slice(0, window.maxObjects), CONCURRENCY, (key) =>
+      readEntry(s3, folder.bucket, key),
+    );
+    const entries = documents.filter(
+      (entry): entry is QuarantineEntry =>
+        entry !== undefined &&
+        (window.since === undefined || new Date(entry.receivedAt) >= window.since) &&
+        new Date(entry.receivedAt) <= window.until,
+    );
+    return { status: 'read', location, entries, capped };
+  } catch (error) {
+    const name = error instanceof Error ? error.name : 'Error';
+    const message = error instanceof Error ? error.message : String(error);
+    return { status: 'unavailable', location, why: `${name}: ${message}` };
+  }
+}
+
+async function readEntry(s3: S3Client, bucket: string, key: string): Promise<QuarantineEntry | undefined> {
+  const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const text = (await object.Body?.transformToString('utf8')) ?? '';
+  try {
+    const document = JSON.parse(text) as { reason?: unknown; detail?: unknown; received_at?: unknown };
+    if (typeof document.reason !== 'string' || typeof document.received_at !== 'string') return undefined;
+    return {
+      reason: document.reason,
+      detail: typeof document.detail === 'string' ? document.detail : '',
+      receivedAt: document.received_at,
+    };
+  } catch {
+    return undefined; // not a quarantine document: not ours to count
+  }
+}
+
+async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  map: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await map(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
