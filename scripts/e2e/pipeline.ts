@@ -8,7 +8,7 @@
  * keeps hold of each emulator and builds a handler per scenario, which fault injection needs and the local stack,
  * with its one process-wide handler, does not offer.
  */
-import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { DeleteStreamCommand, ListStreamsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -255,6 +255,11 @@ export interface SentE2eRecord extends SentOfKind {
 export interface SettleOptions {
   /** Give up after this long (the accounting then lists what is missing). Default 60 s. */
   readonly timeoutMs?: number;
+  /**
+   * Read nothing until the poller has checkpointed every record sent, so the reads do not compete with the pipeline
+   * for the emulator (benchmarks; arrival times are stamped by Kinesis on write, so reading late changes nothing).
+   */
+  readonly readAfterCaughtUp?: boolean;
 }
 
 /**
@@ -431,6 +436,10 @@ export class Scenario {
     let timedOut = false;
     for (;;) {
       const quiet = this.caughtUp();
+      if (options.readAfterCaughtUp === true && !quiet && Date.now() <= deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        continue;
+      }
       const collected = await this.collect();
       if (quiet && collected && this.ledger.pending() === 0) break;
       if (Date.now() > deadline) {
@@ -499,6 +508,25 @@ export class Scenario {
     await this.poller?.stop();
     this.sources.close();
     this.pollerClient.destroy();
+  }
+
+  /**
+   * {@link stop}, then deletes both streams and waits until they are gone: kinesis-local allows 50 shards in all, so
+   * a long run of scenarios (the benchmark) must give them back.
+   */
+  async dispose(): Promise<void> {
+    await this.stop();
+    for (const stream of [this.inputStream, this.outputStream]) {
+      await this.emulators.kinesis.send(new DeleteStreamCommand({ StreamName: stream }));
+    }
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const { StreamNames = [] } = await this.emulators.kinesis.send(new ListStreamsCommand({}));
+      if (!StreamNames.some((name) => name === this.inputStream || name === this.outputStream)) return;
+      if (Date.now() > deadline)
+        throw new Error(`streams of scenario ${this.name} were not deleted within 30 s`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 
   private async quarantineKeysPerSource(): Promise<Map<string, number>> {

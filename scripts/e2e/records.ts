@@ -40,15 +40,20 @@ export function testSplitRows(runId: string): number[] {
 }
 
 /**
- * Valid records for the given CSV rows, with all eleven UCI features (so they score with either committed model;
- * the 3-feature one ignores and counts the rest) and the row's true label. `count` cycles the rows when larger.
+ * Valid records for the given CSV rows, by default with all eleven UCI features (so they score with either committed
+ * model; the 3-feature one ignores and counts the rest), and the row's true label. `count` cycles the rows.
  */
-export function validRecords(table: WineTable, rows: readonly number[], count = rows.length): E2eRecord[] {
+export function validRecords(
+  table: WineTable,
+  rows: readonly number[],
+  count = rows.length,
+  features: readonly string[] = UCI_FEATURES,
+): E2eRecord[] {
   if (rows.length === 0) throw new Error('validRecords needs at least one row');
   return Array.from({ length: count }, (_, i) => {
     const row = rows[i % rows.length] as number;
     return {
-      data: Buffer.from(JSON.stringify(wineRecord(table, row, UCI_FEATURES, i))),
+      data: Buffer.from(JSON.stringify(wineRecord(table, row, features, i))),
       partitionKey: `customer-${i}`,
       kind: 'valid',
       expected: { outcome: 'prediction', label: table.quality[row] ?? Number.NaN },
