@@ -2,7 +2,9 @@
  * `npm run demo`: the whole pipeline on the embedded local stack. Starts the stack (on free ports unless
  * LOCAL_KINESIS_PORT / LOCAL_S3_PORT are set), sends the white-wine test split of the served model plus a handful of
  * malformed records with PutRecords, waits until every record is accounted for (prediction on the output stream,
- * quarantine object, or on-failure record), prints a summary and stops everything.
+ * quarantine object, or on-failure record), prints a summary and stops everything. With `--drift` the valid records
+ * come from a drifted producer (alcohol +1.5 %vol): each batch line is followed by the handler's drift metrics, and a
+ * drift report is written at the end.
  * Exit codes: 0 every record accounted for as expected, 1 otherwise (or on a startup failure), 2 bad configuration.
  */
 import fs from 'node:fs';
@@ -19,12 +21,14 @@ import { freePort } from './local-stack/ports';
 import { putRecords, type OutgoingRecord } from './local-stack/producer';
 import { ON_FAILURE_PREFIX, QUARANTINE_PREFIX, startLocalStack, type LocalStack } from './local-stack/stack';
 import { loadWhiteWine, wineRecord } from './local-stack/wine-records';
+import { ALCOHOL_SHIFT, demoReport, drifted, watchDriftMetrics } from './monitor/demoDrift';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // The summary lists rejections by reason; the handler's per-record WARN lines would only repeat them.
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 
 const TIMEOUT_MS = Number(process.env.DEMO_TIMEOUT_SECONDS ?? 180) * 1000;
+const DRIFT = process.argv.slice(2).includes('--drift');
 
 /** A record the demo sends, with what should become of it. */
 interface DemoRecord extends OutgoingRecord {
@@ -87,10 +91,10 @@ function buildRecords(runId: string): { records: DemoRecord[]; source: string; m
   const table = loadWhiteWine();
   const { rows, source } = testRows(runId, table);
   const valid: DemoRecord[] = rows.map((row) => ({
-    data: Buffer.from(JSON.stringify(wineRecord(table, row))),
+    data: Buffer.from(JSON.stringify(DRIFT ? drifted(wineRecord(table, row)) : wineRecord(table, row))),
     partitionKey: String(row),
     expected: { outcome: 'prediction', label: table.quality[row] ?? Number.NaN },
-    tag: `test row ${row}`,
+    tag: `test row ${row}${DRIFT ? ` (alcohol +${ALCOHOL_SHIFT})` : ''}`,
   }));
   const malformed = malformedRecords(table);
   // Spread the malformed records through the stream: they must not hold up the valid ones around them.
@@ -206,6 +210,8 @@ async function main(): Promise<number> {
   }
 
   console.log('Starting the local stack…');
+  const startedAt = new Date();
+  const driftMetrics = DRIFT ? watchDriftMetrics() : undefined;
   const quarantined = new Set<string>();
   const stack = await startLocalStack(config, {
     logger: {
@@ -220,6 +226,8 @@ async function main(): Promise<number> {
           quarantined.delete(`${report.shardId}/${s}`),
         ).length;
         console.log(`  ${batchLine(report, rejected)}`);
+        const drift = driftMetrics?.line();
+        if (drift) console.log(`    ${drift}`);
       },
     },
   });
@@ -254,11 +262,27 @@ async function main(): Promise<number> {
         runId: stack.runId,
         source,
         malformed,
-        ...(typeof metrics.test?.accuracy === 'number' ? { modelAccuracy: metrics.test.accuracy } : {}),
+        // Drifted inputs are not the test split the recorded accuracy belongs to.
+        ...(typeof metrics.test?.accuracy === 'number' && !DRIFT
+          ? { modelAccuracy: metrics.test.accuracy }
+          : {}),
       }),
     );
+    if (DRIFT) {
+      const where = {
+        kinesisEndpoint: stack.kinesisEndpoint,
+        s3Endpoint: stack.s3Endpoint,
+        runId: stack.runId,
+      };
+      for (const line of await demoReport(
+        { ...config, ...where, quarantinePrefix: QUARANTINE_PREFIX },
+        startedAt,
+      ))
+        console.log(line);
+    }
     return report.ok ? 0 : 1;
   } finally {
+    driftMetrics?.stop();
     await stack.stop();
     console.log('Stopped the local stack.');
   }

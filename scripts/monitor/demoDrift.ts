@@ -1,0 +1,76 @@
+/**
+ * What `npm run demo -- --drift` adds to the demo: a drifted producer (alcohol raised by 1.5 %vol, as if a new
+ * supplier's wines came in), the handler's drift metrics shown per batch, and a drift report at the end.
+ */
+import { createKinesisClient, createS3Client } from '../../functions/adapters/aws-clients';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local-stack/emulators';
+import { driftLine, tapEmf, type EmfTap } from './emfTap';
+import { defaultReportPath, type MonitorOptions } from './options';
+import { runMonitor, summaryLines } from './run';
+
+/** The shift the drifted producer applies, in the feature's unit (%vol). */
+export const ALCOHOL_SHIFT = 1.5;
+
+/** A producer record with alcohol raised by {@link ALCOHOL_SHIFT} (two decimals, like the CSV's). */
+export function drifted<T extends { wine_features: Record<string, number> }>(record: T): T {
+  const alcohol = record.wine_features.alcohol;
+  if (alcohol === undefined) return record;
+  return {
+    ...record,
+    wine_features: { ...record.wine_features, alcohol: Math.round((alcohol + ALCOHOL_SHIFT) * 100) / 100 },
+  };
+}
+
+/**
+ * Turns the in-process handler's EMF output on and catches it (call before the local stack starts, which would
+ * otherwise switch metrics off). `line()` returns the drift line of what was caught since the last call.
+ */
+export function watchDriftMetrics(): { line(): string | undefined; stop(): void } {
+  process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+  const tap: EmfTap = tapEmf();
+  return { line: () => driftLine(tap.take()), stop: () => tap.restore() };
+}
+
+/** Where the demo's stack is, for the report. */
+export interface DemoStack {
+  readonly kinesisEndpoint: string;
+  readonly s3Endpoint: string;
+  readonly inputStream: string;
+  readonly predictionsStream: string;
+  readonly bucket: string;
+  readonly quarantinePrefix: string;
+  readonly runId: string;
+}
+
+/** Writes the drift report of everything the demo sent since `since`; returns the lines to print. */
+export async function demoReport(stack: DemoStack, since: Date): Promise<string[]> {
+  const now = new Date();
+  const options: MonitorOptions = {
+    inputStream: stack.inputStream,
+    predictionsStream: stack.predictionsStream,
+    since,
+    maxRecords: 100_000,
+    runId: stack.runId,
+    modelFolder: undefined,
+    quarantine: { bucket: stack.bucket, prefix: stack.quarantinePrefix },
+    out: defaultReportPath(now),
+    failOnDrift: false,
+    connection: {
+      kinesisEndpoint: stack.kinesisEndpoint,
+      s3Endpoint: stack.s3Endpoint,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+      describe: `local stack ${stack.kinesisEndpoint}`,
+    },
+  };
+  const common = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+  const kinesis = createKinesisClient({ ...common, endpoint: stack.kinesisEndpoint });
+  const s3 = createS3Client({ ...common, endpoint: stack.s3Endpoint });
+  try {
+    const { file, data } = await runMonitor(options, { kinesis, s3 }, now);
+    return ['', 'Drift report (npm run monitor):', ...summaryLines(data), `Report: ${file}`];
+  } finally {
+    kinesis.destroy();
+    s3.destroy();
+  }
+}
