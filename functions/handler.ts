@@ -1,6 +1,7 @@
 /**
  * Composition root of the inference function: Kinesis batch in → decode → validate → one `session.run` → prediction
- * events out (PutRecords), rejected records to quarantine (S3). The exported `handler` is what Lambda calls
+ * events out (PutRecords), rejected records to quarantine (S3), and drift metrics of the scored tensor against the
+ * model's `reference.json` (EMF). The exported `handler` is what Lambda calls
  * (`CMD ["handler.handler"]`); `createHandler` lets tests and the local stack inject the model, sinks and telemetry.
  */
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';

@@ -140,10 +140,10 @@ export function reportBatch(telemetry: Telemetry, outcome: BatchOutcome, context
 export function reportDrift(telemetry: Telemetry, drift: DriftSnapshot): void {
   const { metrics } = telemetry;
   metrics.addMetric(DriftMetricName.windowRecords, MetricUnit.Count, drift.windowRecords);
-  if (drift.prediction.psi !== undefined) {
+  if (isFinitePsi(drift.prediction.psi)) {
     metrics.addMetric(DriftMetricName.predictionPsi, MetricUnit.NoUnit, roundPsi(drift.prediction.psi));
   }
-  if (drift.prediction.windowPsi !== undefined) {
+  if (isFinitePsi(drift.prediction.windowPsi)) {
     metrics.addMetric(
       DriftMetricName.predictionPsiWindow,
       MetricUnit.NoUnit,
@@ -152,8 +152,10 @@ export function reportDrift(telemetry: Telemetry, drift: DriftSnapshot): void {
   }
   for (const feature of drift.features) {
     const values: [DriftMetricName, number][] = [];
-    if (feature.psi !== undefined) values.push([DriftMetricName.featurePsi, feature.psi]);
-    if (feature.windowPsi !== undefined) values.push([DriftMetricName.featurePsiWindow, feature.windowPsi]);
+    // Finite by construction (PSIs are computed from ≥ minRecords records); checked anyway, because Powertools throws
+    // on a non-number and a monitoring glitch must never fail a batch of predictions.
+    if (isFinitePsi(feature.psi)) values.push([DriftMetricName.featurePsi, feature.psi]);
+    if (isFinitePsi(feature.windowPsi)) values.push([DriftMetricName.featurePsiWindow, feature.windowPsi]);
     if (values.length === 0) continue;
     if (telemetry.featureMetrics) {
       const document = telemetry.featureMetrics;
@@ -206,6 +208,10 @@ function driftSummary(drift: DriftSnapshot, driftMs: number) {
       drift.prediction.windowPsi === undefined ? undefined : roundTo(drift.prediction.windowPsi, 1e4),
     drift_ms: round(driftMs),
   };
+}
+
+function isFinitePsi(psi: number | undefined): psi is number {
+  return psi !== undefined && Number.isFinite(psi);
 }
 
 function roundPsi(psi: number): number {

@@ -32,7 +32,9 @@ const NOTHING_WRITTEN: WriteReport = { failed: [], retries: 0 };
 /**
  * Processes a batch and writes its results: predictions to the output stream and rejections to quarantine, both at
  * once. A record whose output could not be written is reported for retry; a rejected record that was quarantined is
- * not (it would fail again forever and hold back its shard).
+ * not (it would fail again forever and hold back its shard). With a drift monitor, the scored tensor and labels are
+ * added to its rolling window first (so records of a batch that Lambda retries are counted again, like their
+ * at-least-once predictions).
  *
  * @throws whatever the batch processor throws (a model fault), so the whole batch is retried
  * @example
