@@ -9,7 +9,7 @@ import path from 'node:path';
 import { compileDriftReference } from '../../functions/core/drift';
 import { defaultRunId, runDir } from '../../model/src/artifacts';
 import { analyse, type DriftReportData, type QuarantineRead, type StreamRecord } from './analysis';
-import { loadReportModel, type ModelFolder } from './modelFiles';
+import { loadReportModel, ReportModelError, type ModelFolder } from './modelFiles';
 import type { MonitorOptions } from './options';
 import { readQuarantine } from './quarantine';
 import { renderReport } from './render';
@@ -45,6 +45,11 @@ export async function runMonitor(
   ]);
   const runId = options.runId ?? mostNamedRun(predictions.records) ?? defaultRunId();
   const folder: ModelFolder = options.modelFolder ?? { kind: 'local', directory: runDir(runId) };
+  if (!options.modelFolder && !fs.existsSync(runDir(runId))) {
+    throw new ReportModelError(
+      `run ${runId} is not in model/artifacts/: pass --model-location s3://<model bucket>/<experiment>/${runId}/artifacts/model`,
+    );
+  }
   const model = await loadReportModel(folder, clients.s3);
   const quarantine: QuarantineRead =
     'skip' in options.quarantine
