@@ -1,5 +1,4 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { Writable } from 'node:stream';
 import { reportDrift } from '../../../functions/adapters/observability';
 import type { DriftSnapshot } from '../../../functions/core/drift';
 import { driftLine, tapEmf } from '../../../scripts/monitor/emfTap';
@@ -14,26 +13,15 @@ const snapshot: DriftSnapshot = {
   prediction: { psi: 0.55, windowPsi: 0.5474 },
 };
 
-/** A stand-in for process.stdout that records what reaches it. */
-function terminal() {
-  const written: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      written.push(chunk.toString('utf8'));
-      done();
-    },
-  }) as unknown as NodeJS.WriteStream;
-  return { stream, written };
-}
-
 describe('EMF tap of the local demo', () => {
   it('catches the handler’s drift documents, lets other output through, and sums them up in one line', () => {
-    // Prepare
-    const { stream, written } = terminal();
-    const tap = tapEmf(stream);
-    const originalStdout = process.stdout.write;
-    // Powertools writes through its own Console bound to process.stdout: route that to the stand-in.
-    process.stdout.write = stream.write.bind(stream) as typeof process.stdout.write;
+    // Prepare: what reaches the terminal is recorded; the tap sits in front of it, as in the demo.
+    const written: string[] = [];
+    const terminal = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    const tap = tapEmf();
     const metrics = () => new Metrics({ namespace: 'Test', serviceName: 'scorer' });
 
     // Act
@@ -42,10 +30,10 @@ describe('EMF tap of the local demo', () => {
       reportDrift({ logger: console as never, metrics: main, featureMetrics: metrics() }, snapshot);
       main.addMetric('RecordsReceived', 'Count', 600);
       main.publishStoredMetrics();
-      stream.write('batch line\n');
+      process.stdout.write('batch line\n');
     } finally {
-      process.stdout.write = originalStdout;
       tap.restore();
+      terminal.mockRestore();
     }
     const line = driftLine(tap.take());
 
