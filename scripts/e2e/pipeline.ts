@@ -110,14 +110,33 @@ export class E2eEmulators {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wine-e2e-'));
     const [kinesisPort, s3Port] = [await freePort(), await freePort()];
     const persist = options.persistKinesis === true;
-    const [kinesisMock, s3rver] = await Promise.all([
+    const [kinesisStart, s3Start] = await Promise.allSettled([
       startKinesisMock(kinesisOptions(dir, kinesisPort, persist)),
       startS3rver({ port: s3Port, directory: path.join(dir, 's3'), buckets: [E2E_BUCKET] }),
     ]);
+    if (kinesisStart.status === 'rejected' || s3Start.status === 'rejected') {
+      if (kinesisStart.status === 'fulfilled') await kinesisStart.value.stop({ graceMs: 500 });
+      if (s3Start.status === 'fulfilled') await s3Start.value.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw kinesisStart.status === 'rejected'
+        ? kinesisStart.reason
+        : (s3Start as PromiseRejectedResult).reason;
+    }
     const local = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
-    const kinesis = createKinesisClient({ ...local, endpoint: kinesisMock.endpoint });
-    const s3 = createS3Client({ ...local, endpoint: s3rver.endpoint });
+    const kinesis = createKinesisClient({ ...local, endpoint: kinesisStart.value.endpoint });
+    const s3 = createS3Client({ ...local, endpoint: s3Start.value.endpoint });
     const savedEnv = Object.fromEntries(PROCESS_ENV_KEYS.map((key) => [key, process.env[key]]));
+    const emulators = new E2eEmulators(
+      dir,
+      kinesisPort,
+      s3Port,
+      kinesisStart.value,
+      s3Start.value,
+      kinesis,
+      s3,
+      savedEnv,
+      persist,
+    );
     // Whatever the caller's shell holds (a profile, a session token) must not reach the emulators.
     for (const key of ['AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_ENDPOINT_URL'])
       Reflect.deleteProperty(process.env, key);
@@ -125,25 +144,19 @@ export class E2eEmulators {
       AWS_REGION: LOCAL_REGION,
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      AWS_ENDPOINT_URL_KINESIS: kinesisMock.endpoint,
-      AWS_ENDPOINT_URL_S3: s3rver.endpoint,
+      AWS_ENDPOINT_URL_KINESIS: emulators.kinesisEndpoint,
+      AWS_ENDPOINT_URL_S3: emulators.s3Endpoint,
       // The poller reports every failed invocation with its error; the handler's JSON log lines would repeat them.
       POWERTOOLS_LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'SILENT',
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_SERVICE_NAME: 'wine-quality-scorer',
     });
-    const emulators = new E2eEmulators(
-      dir,
-      kinesisPort,
-      s3Port,
-      kinesisMock,
-      s3rver,
-      kinesis,
-      s3,
-      savedEnv,
-      persist,
-    );
-    for (const runId of options.publish ?? committedRuns()) await emulators.publish(runId);
+    try {
+      for (const runId of options.publish ?? committedRuns()) await emulators.publish(runId);
+    } catch (error) {
+      await emulators.stop();
+      throw error;
+    }
     return emulators;
   }
 
@@ -414,6 +427,11 @@ export class Scenario {
         expected: s.expected,
       })),
     );
+  }
+
+  /** The poller's checkpoint per shard (undefined: nothing done on that shard yet). */
+  checkpoints(): Record<string, string | undefined> {
+    return this.poller?.checkpoints() ?? {};
   }
 
   /** Whether the poller has checkpointed every record sent on the input stream. */

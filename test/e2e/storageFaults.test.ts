@@ -53,7 +53,7 @@ describe('end-to-end under S3 and model faults', () => {
       await scenario.startPoller();
       await scenario.send(records);
       await waitFor(() => scenario.invocationErrors().length >= 2, 'two failed invocations');
-      const readBeforeRecovery = { ...scenario.read };
+      const checkpointsWhileDown = scenario.checkpoints();
       await emulators.startS3();
       const accounting = await scenario.settle();
       const errors = scenario.invocationErrors();
@@ -70,7 +70,7 @@ describe('end-to-end under S3 and model faults', () => {
         quarantined: records.length - 40,
         onFailure: 0,
       });
-      expect(readBeforeRecovery).toEqual({ outputRecords: 0, quarantineObjects: 0, onFailureObjects: 0 });
+      expect(Object.values(checkpointsWhileDown)).toEqual([undefined]); // nothing consumed while S3 was down
       for (const error of errors) {
         expect(error).toMatch(/^ModelLoadError: cannot read /);
         expect(error).toMatch(modelKey(DEFAULT_RUN_ID));
@@ -99,6 +99,7 @@ describe('end-to-end under S3 and model faults', () => {
       await waitFor(() => scenario.invocationErrors().length >= 1, 'a failed invocation');
       await scenario.collect();
       const readBeforePublishing = { ...scenario.read };
+      const checkpointsBeforePublishing = scenario.checkpoints();
       await emulators.publish(unpublishedRun);
       const accounting = await scenario.settle();
       const errors = scenario.invocationErrors();
@@ -111,6 +112,7 @@ describe('end-to-end under S3 and model faults', () => {
       expect(accounting.problems).toEqual([]);
       expect(accounting.total).toMatchObject({ sent: records.length, predicted: 30, onFailure: 0 });
       expect(readBeforePublishing).toEqual({ outputRecords: 0, quarantineObjects: 0, onFailureObjects: 0 });
+      expect(Object.values(checkpointsBeforePublishing)).toEqual([undefined]);
       expect(errors[0]).toMatch(/^ModelNotFoundError: Model file not found: /);
       expect(errors[0]).toMatch(modelKey(unpublishedRun));
       const versions = new Set(
