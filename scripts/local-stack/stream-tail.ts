@@ -3,6 +3,7 @@
  * survives expired iterators and emulator restarts). Used by `read-predictions` and the demo's accounting.
  */
 import { ListShardsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { setMaxListeners } from 'node:events';
 import type { ShardRecord } from './poller/event';
 import { silentLogger, type PollerLogger } from './poller/logger';
 import type { StartingPosition } from './poller/options';
@@ -19,7 +20,10 @@ export class StreamTail {
   private constructor(
     readonly streamName: string,
     private readonly readers: readonly ShardReader[],
-  ) {}
+  ) {
+    // One signal for every shard's reads: more than 10 shards would trip Node's listener-leak warning.
+    setMaxListeners(0, this.controller.signal);
+  }
 
   /** Lists the stream's shards and prepares one reader each. */
   static async open(

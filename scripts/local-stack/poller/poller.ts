@@ -18,6 +18,7 @@ import {
   type Shard,
 } from '@aws-sdk/client-kinesis';
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { FailureDestination } from './failure-destination';
 import { silentLogger, type PollerLogger } from './logger';
 import {
@@ -70,6 +71,8 @@ export class EventSourcePoller {
     const shards = await listShards(client, options.streamName);
 
     const controller = new AbortController();
+    // Every consumer's reads and sleeps listen on this one signal: more than 10 shards would trip Node's leak warning.
+    setMaxListeners(0, controller.signal);
     const consumers = shards.map(
       (shard) =>
         new ShardConsumer({
