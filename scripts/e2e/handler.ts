@@ -20,20 +20,24 @@ export interface HandlerClients {
 }
 
 /**
- * The same assembly as `createDefaultHandler(config)`, with the given clients instead of fresh ones.
+ * The same assembly as `createDefaultHandler(config)` (sinks, model loading started at init, drift window), with the
+ * given clients instead of fresh ones. Keep the two in step.
  *
  * @throws {Error} for a `TEST_RUN=True` configuration: end-to-end runs need the real sinks
  */
 export function createHandlerWithClients(config: FunctionConfig, clients: HandlerClients): FunctionHandler {
   if (config.output.kind !== 'write') throw new Error('end-to-end runs need TEST_RUN=False (real sinks)');
   const telemetry = createTelemetry();
+  const loadModel = () =>
+    loadModelOnce(config.model, {
+      intraOpNumThreads: config.intraOpNumThreads,
+      expectedRunId: config.expectedRunId,
+      s3: clients.s3,
+    });
+  // As in production: start loading at init; a failure is retried, and reported, by the first invocation.
+  loadModel().catch(() => undefined);
   return createHandler({
-    loadModel: () =>
-      loadModelOnce(config.model, {
-        intraOpNumThreads: config.intraOpNumThreads,
-        expectedRunId: config.expectedRunId,
-        s3: clients.s3,
-      }),
+    loadModel,
     output: {
       kind: 'write',
       predictions: createKinesisPredictionSink({
@@ -49,5 +53,8 @@ export function createHandlerWithClients(config: FunctionConfig, clients: Handle
     },
     telemetry,
     intraOpNumThreads: config.intraOpNumThreads,
+    ...(config.driftWindowRecords === undefined
+      ? {}
+      : { drift: { windowRecords: config.driftWindowRecords } }),
   });
 }
