@@ -155,20 +155,30 @@ export function injectPutObjectFailures(client: S3Client, policy: PutObjectFailu
 }
 
 /**
- * Lets the first `passes` invocations through, then holds the next one until {@link release}: the batch is read and
- * in flight, its records uncheckpointed, while the test breaks something. Later invocations are not held.
+ * Lets the first `passes` invocations through, then holds the next one until {@link release}: its batch is read and
+ * in flight, its records uncheckpointed, while the test breaks something. Later invocations (other shards) are not
+ * held. {@link holding} resolves with the held batch's shard once it is held and no other invocation is running;
+ * {@link running} tells the caller when the other shards are quiet too, which matters before a kinesis-local kill: it
+ * persists every 200 ms, so a write it acknowledged just before a SIGKILL is lost with it (real Kinesis loses none).
  */
 export class HandlerGate {
-  /** Resolves when an invocation is being held. */
-  readonly holding: Promise<void>;
-  private markHolding: () => void = () => undefined;
+  /** Resolves with the held batch's shard id once an invocation is held and none other is running. */
+  readonly holding: Promise<string>;
+  private markHolding: (shardId: string) => void = () => undefined;
   private open: () => void = () => undefined;
   private readonly opened: Promise<void>;
   private invocations = 0;
+  private active = 0;
+  private heldShard: string | undefined;
 
   constructor(private readonly passes: number) {
     this.holding = new Promise((resolve) => (this.markHolding = resolve));
     this.opened = new Promise((resolve) => (this.open = resolve));
+  }
+
+  /** Invocations running now, the held one not counted. */
+  get running(): number {
+    return this.active;
   }
 
   /** Wraps a handler; the wrapper awaits the gate on invocation `passes + 1`. */
@@ -176,15 +186,27 @@ export class HandlerGate {
     return async (event, context) => {
       this.invocations += 1;
       if (this.invocations === this.passes + 1) {
-        this.markHolding();
+        // eventID is `shardId-…:sequenceNumber`, as Lambda builds it.
+        this.heldShard = event.Records[0]?.eventID.split(':')[0] ?? '';
+        this.settle();
         await this.opened;
       }
-      return handler(event, context);
+      this.active += 1;
+      try {
+        return await handler(event, context);
+      } finally {
+        this.active -= 1;
+        this.settle();
+      }
     };
   }
 
   /** Lets the held invocation (and every later one) run. */
   release(): void {
     this.open();
+  }
+
+  private settle(): void {
+    if (this.heldShard !== undefined && this.active === 0) this.markHolding(this.heldShard);
   }
 }

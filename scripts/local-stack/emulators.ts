@@ -10,6 +10,7 @@ const KINESIS_MAIN = path.join(ROOT, 'node_modules/kinesis-local/main.js');
 const KINESIS_CERT = path.join(ROOT, 'node_modules/kinesis-local/server.json');
 const BIND_LOOPBACK = path.join(__dirname, 'bind-loopback.cjs');
 const EXIT_WITH_PARENT = path.join(__dirname, 'exit-with-parent.cjs');
+const ATOMIC_PERSIST = path.join(__dirname, 'atomic-persist.cjs');
 
 /** Credentials the whole local stack uses: s3rver accepts only these, kinesis-mock accepts any. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
@@ -46,7 +47,9 @@ export interface KinesisMockOptions {
 /**
  * Starts kinesis-mock (npm `kinesis-local`) as a child process bound to 127.0.0.1 and resolves once it accepts
  * connections. Stop it with `stop()`: SIGTERM by PID, then SIGKILL after 3 s (it sometimes ignores SIGTERM). The child
- * also exits on its own within a second of this process dying, so a killed caller leaves no emulator behind.
+ * also exits on its own within a second of this process dying, so a killed caller leaves no emulator behind. With
+ * `dataDir` each snapshot is written all-or-nothing (atomic-persist.cjs): a killed emulator restarts on its last
+ * complete one. A failed start quotes the end of `logFile`.
  */
 export async function startKinesisMock(options: KinesisMockOptions = {}): Promise<KinesisMock> {
   const port = options.port ?? (await freePort());
@@ -71,7 +74,8 @@ export async function startKinesisMock(options: KinesisMockOptions = {}): Promis
   // kinesis-mock resolves PERSIST_PATH against its working directory, and spawn fails (ENOENT) in a missing one.
   if (options.dataDir) fs.mkdirSync(options.dataDir, { recursive: true });
   const logFd = options.logFile ? fs.openSync(options.logFile, 'a') : 'ignore';
-  const child = spawn(process.execPath, ['-r', BIND_LOOPBACK, '-r', EXIT_WITH_PARENT, KINESIS_MAIN], {
+  const preloads = [BIND_LOOPBACK, EXIT_WITH_PARENT, ...(options.dataDir ? [ATOMIC_PERSIST] : [])];
+  const child = spawn(process.execPath, [...preloads.flatMap((file) => ['-r', file]), KINESIS_MAIN], {
     env,
     stdio: ['ignore', logFd, logFd],
     cwd: options.dataDir ?? ROOT,
@@ -94,9 +98,12 @@ export async function startKinesisMock(options: KinesisMockOptions = {}): Promis
     await waitForPort(port, 30_000, () => !exited);
   } catch (error) {
     await stopChild(child);
-    throw new Error(`kinesis-mock failed to start on port ${port}: ${(error as Error).message}`, {
-      cause: error,
-    });
+    const log = options.logFile ? logTail(options.logFile) : '';
+    throw new Error(
+      `kinesis-mock failed to start on port ${port}: ${(error as Error).message}` +
+        (log ? `\nlast lines of ${options.logFile}:\n${log}` : ''),
+      { cause: error },
+    );
   }
   return {
     endpoint: `http://127.0.0.1:${port}`,
@@ -105,6 +112,15 @@ export async function startKinesisMock(options: KinesisMockOptions = {}): Promis
     alive: () => !exited,
     stop: (stopOptions) => stopChild(child, stopOptions?.graceMs),
   };
+}
+
+/** The end of the emulator's log: why it died is the first thing a failed start needs to say. */
+function logTail(file: string, lines = 12): string {
+  try {
+    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
 }
 
 async function stopChild(child: ChildProcess, graceMs = 3_000): Promise<void> {

@@ -13,7 +13,15 @@ import { interleave, malformedRecords, testSplitRows, validRecords } from '../..
 
 jest.setTimeout(120_000);
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const READ_FAILED = /^poller: reading kinesis-restart-in\/\S+ failed/;
+
+async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 /** How the poller's invocations ended, e.g. `success 9, partial 1`. */
 function outcomes(scenario: Scenario): string {
@@ -56,15 +64,18 @@ describe('end-to-end under Kinesis faults', () => {
     try {
       await scenario.startPoller();
       await scenario.send(beforeKill);
-      // Two batches done; the third is read and held in flight; the other shard's consumer keeps polling.
-      await gate.holding;
-      await sleep(700); // kinesis-local persists every 200 ms: everything it acknowledged is on disk now
+      // Two batches done; the third is read and held in flight; the other shard's consumer finishes its records
+      // and keeps polling. Nothing writes from then on, and kinesis-local has persisted everything it acknowledged.
+      const heldShard = await gate.holding;
+      await waitUntil(() => scenario.caughtUp(heldShard) && gate.running === 0, 30_000);
+      await emulators.kinesisSnapshotted();
       const pidBefore = emulators.kinesisPid;
 
       // Act
       await emulators.killKinesis();
       gate.release(); // the in-flight batch now writes its predictions to a dead endpoint
-      await sleep(1_000);
+      // Down until the idle consumer has failed a read (it polls once a second), then back.
+      await waitUntil(() => scenario.pollerMessages.some((m) => READ_FAILED.test(m)), 15_000);
       await emulators.restartKinesis();
       await scenario.send(afterRestart);
       const accounting = await scenario.settle({ timeoutMs: 90_000 });
@@ -85,9 +96,6 @@ describe('end-to-end under Kinesis faults', () => {
       });
       expect(emulators.kinesisPid).not.toBe(pidBefore);
       expect(writes.failed).toBeGreaterThan(0);
-      expect(
-        scenario.pollerMessages.some((m) => /^poller: reading kinesis-restart-in\/\S+ failed/.test(m)),
-      ).toBe(true);
       expect(scenario.pollerMessages.some((m) => /again after .* s \(from /.test(m))).toBe(true);
     } finally {
       gate.release();
