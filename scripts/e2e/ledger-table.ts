@@ -76,20 +76,20 @@ export function account(ledger: Ledger, sent: readonly SentOfKind[], totals: Sou
     const predictions = ledger.predictionCount(record);
     const reason = ledger.rejectionReason(record);
     const condition = ledger.failureCondition(record);
-    const outcomes = Number(predictions > 0) + Number(reason !== undefined) + Number(condition !== undefined);
+    // An on-failure listing is not an outcome of its own for a record that has one (see LedgerReport.alsoInOnFailure).
     const where = `${record.shardId}/${record.sequenceNumber} (${record.kind})`;
     let cell: 'predicted' | 'quarantined' | 'onFailure' | 'missing' | 'wrong';
-    if (outcomes === 0) cell = 'missing';
-    else if (outcomes > 1) {
+    if (reason === undefined && predictions === 0) cell = condition === undefined ? 'missing' : 'onFailure';
+    else if (reason !== undefined && predictions > 0) {
       cell = 'wrong';
-      problems.push(`${where} has ${outcomes} outcomes`);
-    } else if (predictions > 0) {
+      problems.push(`${where} has 2 outcomes`);
+    } else if (reason === undefined) {
       cell = record.kind === 'valid' ? 'predicted' : 'wrong';
       if (cell === 'wrong') problems.push(`${where} was predicted`);
-    } else if (reason !== undefined) {
+    } else {
       cell = reason === record.kind ? 'quarantined' : 'wrong';
       if (cell === 'wrong') problems.push(`${where} was quarantined as ${reason}`);
-    } else cell = 'onFailure';
+    }
     for (const target of [row, total]) {
       target.sent += 1;
       target[cell] += 1;
@@ -182,6 +182,9 @@ export function formatAccounting(title: string, accounting: Accounting): string 
         ? ` (${Object.entries(report.failedByCondition)
             .map(([condition, n]) => `${condition} ${n}`)
             .join(', ')})`
+        : '') +
+      (report.alsoInOnFailure > 0
+        ? `; ${report.alsoInOnFailure} more listed there already had their outcome (the retried batch's later records)`
         : ''),
   ];
   if (report.latency) {

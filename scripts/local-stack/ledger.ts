@@ -72,8 +72,15 @@ export interface LedgerReport {
   readonly predicted: number;
   readonly rejected: number;
   readonly rejectedByReason: Readonly<Record<string, number>>;
+  /** Records whose only outcome is an on-failure record. */
   readonly failed: number;
   readonly failedByCondition: Readonly<Record<string, number>>;
+  /**
+   * Records with a prediction or quarantine object that an on-failure record lists too. Not a second outcome: like
+   * Lambda's, an on-failure record covers the whole batch retried from its lowest failed record, so it also holds the
+   * records after it that an earlier attempt completed (replaying it re-creates their outputs, which de-duplicate).
+   */
+  readonly alsoInOnFailure: number;
   readonly missing: readonly SentRecord[];
   /** Predictions beyond the first for the same source (redeliveries). */
   readonly duplicatePredictions: number;
@@ -138,12 +145,12 @@ export class Ledger {
     }
   }
 
-  /** What became of one record so far. */
+  /** What became of one record so far (a prediction or quarantine object outranks an on-failure listing). */
   outcomeOf(source: SourceKey): Outcome {
     const key = keyOf(source);
-    if (this.failures.has(key)) return 'failed';
     if (this.predictions.has(key)) return 'predicted';
     if (this.rejections.has(key)) return 'rejected';
+    if (this.failures.has(key)) return 'failed';
     return 'missing';
   }
 
@@ -184,6 +191,7 @@ export class Ledger {
     let predicted = 0;
     let rejected = 0;
     let failed = 0;
+    let alsoInOnFailure = 0;
     let duplicatePredictions = 0;
     let differingDuplicates = 0;
     let correct = 0;
@@ -197,9 +205,12 @@ export class Ledger {
       const condition = this.failures.get(key);
       if (seen.length > 0 && rejection) mismatches.push({ record, problem: 'both predicted and rejected' });
       if (condition !== undefined) {
-        failed += 1;
-        failedByCondition[condition] = (failedByCondition[condition] ?? 0) + 1;
-        continue;
+        if (seen.length > 0 || rejection) alsoInOnFailure += 1;
+        else {
+          failed += 1;
+          failedByCondition[condition] = (failedByCondition[condition] ?? 0) + 1;
+          continue;
+        }
       }
       const first = seen.reduce<PredictionObservation | undefined>(
         (earliest, p) => (earliest === undefined || p.arrivedAtMs < earliest.arrivedAtMs ? p : earliest),
@@ -251,6 +262,7 @@ export class Ledger {
       rejectedByReason,
       failed,
       failedByCondition,
+      alsoInOnFailure,
       missing,
       duplicatePredictions,
       differingDuplicates,

@@ -153,4 +153,48 @@ describe('end-to-end under Kinesis faults', () => {
       s3.destroy();
     }
   });
+  it('sends a batch whose predictions cannot be written within the retry budget to on-failure, and loses nothing', async () => {
+    // Prepare: every PutRecords entry is throttled until the poller has given up on one batch
+    const local = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+    const kinesis = createKinesisClient({ ...local, endpoint: emulators.kinesisEndpoint });
+    const s3 = createS3Client({ ...local, endpoint: emulators.s3Endpoint });
+    const scenario = await Scenario.create(emulators, {
+      name: 'output-outage',
+      mapping: { batchSize: 25, maximumRetryAttempts: 1, retryDelayMs: 250 },
+      createHandler: (config) => createHandlerWithClients(config, { kinesis, s3 }),
+    });
+    const log = injectPutRecordsThrottling(kinesis, () => scenario.discards.length === 0);
+    const records = interleave(validRecords(table, rows, 50), malformedRecords(table));
+
+    try {
+      // Act
+      await scenario.send(records); // before the poller starts: the first batch is the first 25 records
+      await scenario.startPoller();
+      const accounting = await scenario.settle({ timeoutMs: 90_000 });
+      console.log(
+        `${scenario.table('output stream unwritable for longer than the retry budget', accounting)}\n` +
+          `injected       ${log.injected} throttled entries over ${log.requests} PutRecords calls; ` +
+          `invocations ${outcomes(scenario)}; discarded ${scenario.discards
+            .map((d) => `${d.records} records (${d.condition})`)
+            .join(', ')}`,
+      );
+
+      // Assess
+      const [discard, ...moreDiscards] = scenario.discards;
+      expect(moreDiscards).toEqual([]);
+      expect(discard?.condition).toBe('RetryAttemptsExhausted');
+      expect(accounting.problems).toEqual([]);
+      const { total, report } = accounting;
+      expect(total.onFailure).toBeGreaterThan(0);
+      expect(total.predicted + total.onFailure).toBe(50);
+      expect(total.quarantined).toBe(records.length - 50);
+      // The on-failure record covers the retried batch: its failed records, and the ones after them it had completed.
+      expect(total.onFailure + report.alsoInOnFailure).toBe(discard?.records);
+      expect(report.alsoInOnFailure).toBeGreaterThan(0);
+    } finally {
+      await scenario.stop();
+      kinesis.destroy();
+      s3.destroy();
+    }
+  });
 });

@@ -51,6 +51,21 @@ describe('end-to-end ledger verdict', () => {
     expect(formatAccounting('t', accounting)).toContain('BALANCED');
   });
 
+  it('accounts a record in an on-failure record by its own outcome when an earlier attempt completed it', () => {
+    // Prepare: the retried batch (1, 2) went to on-failure; record 2 had been quarantined before the retries ran out
+    const { ledger, sent, totals, quarantine } = twoRecords();
+    quarantine('2');
+    ledger.observeFailure({ shardId, sequenceNumbers: ['1', '2'], condition: 'RetryAttemptsExhausted' });
+
+    // Act
+    const accounting = account(ledger, sent, totals(1));
+
+    // Assess
+    expect(accounting.problems).toEqual([]);
+    expect(accounting.total).toMatchObject({ sent: 2, predicted: 0, quarantined: 1, onFailure: 1, wrong: 0 });
+    expect(formatAccounting('t', accounting)).toContain('1 more listed there already had their outcome');
+  });
+
   it.each<[string, Observation[], number, typeof nothingUnread, RegExp]>([
     ['a record without outcome', [['predict', '1']], 0, nothingUnread, /1 record\(s\) have no outcome/],
     [

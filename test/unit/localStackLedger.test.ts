@@ -46,6 +46,38 @@ describe('ledger', () => {
     });
   });
 
+  it('counts a record an on-failure record lists after an earlier attempt completed it by that outcome', () => {
+    // Prepare: a batch 1–3 retried from record 2 until the retries ran out; record 3 was quarantined by then
+    const ledger = new Ledger();
+    ledger.expect([
+      sent('1', { outcome: 'prediction' }),
+      sent('2', { outcome: 'prediction' }),
+      sent('3', { outcome: 'rejection', reason: 'invalid_json' }),
+    ]);
+    ledger.observePrediction({ shardId, sequenceNumber: '1', wineQuality: 6, arrivedAtMs: 1_100 });
+    ledger.observeRejection({ shardId, sequenceNumber: '3', reason: 'invalid_json' });
+
+    // Act
+    ledger.observeFailure({ shardId, sequenceNumbers: ['2', '3'], condition: 'RetryAttemptsExhausted' });
+    const report = ledger.report();
+
+    // Assess
+    expect(report).toMatchObject({
+      predicted: 1,
+      rejected: 1,
+      failed: 1,
+      failedByCondition: { RetryAttemptsExhausted: 1 },
+      alsoInOnFailure: 1,
+      missing: [],
+      mismatches: [],
+    });
+    expect(['1', '2', '3'].map((sequenceNumber) => ledger.outcomeOf({ shardId, sequenceNumber }))).toEqual([
+      'predicted',
+      'failed',
+      'rejected',
+    ]);
+  });
+
   it('is ok only when every record has its expected outcome', () => {
     // Prepare
     const ledger = new Ledger();
