@@ -143,9 +143,12 @@ suite(
     describe('with an image built by Terraform and a created bucket', () => {
       let workspace: Workspace;
       let changes: PlannedChange[];
+      let declared: number;
 
       beforeAll(() => {
-        workspace = new Workspace(synthStack(undefined, IMAGE_BUILD).tf, mirror!);
+        const { tf } = synthStack(undefined, IMAGE_BUILD);
+        declared = Object.values(tf.resource).reduce((sum, byId) => sum + Object.keys(byId).length, 0);
+        workspace = new Workspace(tf, mirror!);
         workspace.run('init', '-backend=false', '-input=false', '-no-color');
         workspace.run('plan', '-refresh=false', '-input=false', '-lock=false', '-no-color', '-out=plan.bin');
         changes = (
@@ -172,6 +175,7 @@ suite(
         const managed = changes.filter((c) => c.mode === 'managed');
 
         // Assess
+        expect(managed).toHaveLength(declared);
         expect(managed.every((c) => c.change.actions.join() === 'create')).toBe(true);
         expect(new Set(managed.map((c) => c.type))).toEqual(
           new Set([
