@@ -197,11 +197,14 @@ describe('npm start', () => {
 
   it('works with the put-records and read-predictions scripts', async () => {
     // Prepare
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'records-')), 'records.jsonl');
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'records-'));
+    const file = path.join(folder, 'records.jsonl');
     fs.writeFileSync(file, `${EXAMPLE}\n${EXAMPLE.replace('123', '124')}\n`);
 
     // Act
-    const put = await runScript('scripts/put-records.ts', ['--local', '--file', file], env);
+    const put = await runScript('scripts/put-records.ts', ['--local', '--file', file], env).finally(() =>
+      fs.rmSync(folder, { recursive: true, force: true }),
+    );
     await waitFor(() => (/2 records → 2 predicted/.test(output) ? true : undefined), 'the batch line');
     const read = await runScript('scripts/read-predictions.ts', ['--local'], env);
 

@@ -3,6 +3,7 @@
  * lookups into the synthesized Terraform JSON by resource type.
  */
 import { Testing } from 'cdktf';
+import fs from 'node:fs';
 import { parseInfraConfig } from '../../../infra/config/load';
 import type { Environment, InfraConfig, InfraConfigInput } from '../../../infra/config/schema';
 import type { ImageBuildOptions } from '../../../infra/constructs/scoring-image';
@@ -102,12 +103,15 @@ export function synthStack(
   const input = configInput();
   mutate(input);
   const config = parseConfig(input);
-  const stack = new ScoringStack(Testing.app(), 'test', {
+  const app = Testing.app();
+  const stack = new ScoringStack(app, 'test', {
     config,
     imageBuild,
     localStatePath: '../../../state/stage.tfstate',
   });
   const json = Testing.synth(stack);
+  // Testing.app() makes a temp outdir it never removes; Testing.synth renders in memory and leaves it empty.
+  fs.rmSync(app.outdir, { recursive: true, force: true });
   return { stack, json, tf: JSON.parse(json) as TerraformJson };
 }
 
