@@ -122,7 +122,10 @@ function formatSummary(
     `  sent            ${report.sent}  (${report.sent - context.malformed} from ${context.source}, ${context.malformed} malformed)`,
     `  predicted       ${report.predicted}`,
     `  rejected        ${report.rejected}${reasons ? `  (${reasons})` : ''}`,
-    `  on-failure      ${report.failed}${conditions ? `  (${conditions})` : ''}`,
+    `  on-failure      ${report.failed}${conditions ? `  (${conditions})` : ''}` +
+      (report.alsoInOnFailure > 0
+        ? `; ${report.alsoInOnFailure} more listed there already had their outcome (the retried batch's later records)`
+        : ''),
     `  unaccounted     ${report.missing.length}`,
     `  duplicates      ${report.duplicatePredictions}  (redelivered predictions; consumers de-duplicate on source)`,
     `  mismatches      ${report.mismatches.length}`,
