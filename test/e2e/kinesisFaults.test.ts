@@ -10,18 +10,11 @@ import { HandlerGate, injectPutRecordsThrottling, watchFailures } from '../../sc
 import { createHandlerWithClients } from '../../scripts/e2e/handler';
 import { E2eEmulators, Scenario } from '../../scripts/e2e/pipeline';
 import { interleave, malformedRecords, testSplitRows, validRecords } from '../../scripts/e2e/records';
+import { waitFor } from '../helpers/waitFor';
 
 jest.setTimeout(120_000);
 
 const READ_FAILED = /^poller: reading kinesis-restart-in\/\S+ failed/;
-
-async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** How the poller's invocations ended, e.g. `success 9, partial 1`. */
 function outcomes(scenario: Scenario): string {
@@ -67,7 +60,7 @@ describe('end-to-end under Kinesis faults', () => {
       // Two batches done; the third is read and held in flight; the other shard's consumer finishes its records
       // and keeps polling. Nothing writes from then on, and kinesis-local has persisted everything it acknowledged.
       const heldShard = await gate.holding;
-      await waitUntil(() => scenario.caughtUp(heldShard) && gate.running === 0, 30_000);
+      await waitFor(() => scenario.caughtUp(heldShard) && gate.running === 0, 'quiet shards', 30_000);
       await emulators.kinesisSnapshotted();
       const pidBefore = emulators.kinesisPid;
 
@@ -75,7 +68,7 @@ describe('end-to-end under Kinesis faults', () => {
       await emulators.killKinesis();
       gate.release(); // the in-flight batch now writes its predictions to a dead endpoint
       // Down until the idle consumer has failed a read (it polls once a second), then back.
-      await waitUntil(() => scenario.pollerMessages.some((m) => READ_FAILED.test(m)), 15_000);
+      await waitFor(() => scenario.pollerMessages.some((m) => READ_FAILED.test(m)), 'a failed poller read');
       await emulators.restartKinesis();
       await scenario.send(afterRestart);
       const accounting = await scenario.settle({ timeoutMs: 90_000 });

@@ -12,19 +12,12 @@ import { injectPutObjectFailures } from '../../scripts/e2e/faults';
 import { createHandlerWithClients } from '../../scripts/e2e/handler';
 import { E2E_BUCKET, E2eEmulators, Scenario } from '../../scripts/e2e/pipeline';
 import { interleave, malformedRecords, testSplitRows, validRecords } from '../../scripts/e2e/records';
+import { waitFor } from '../helpers/waitFor';
 
 jest.setTimeout(120_000);
 
 const modelKey = (runId: string) =>
   new RegExp(`s3://${E2E_BUCKET}/1/${runId}/artifacts/model/(model\\.onnx|signature\\.json)`);
-
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 describe('end-to-end under S3 and model faults', () => {
   let emulators: E2eEmulators;
@@ -52,7 +45,7 @@ describe('end-to-end under S3 and model faults', () => {
       // Act
       await scenario.startPoller();
       await scenario.send(records);
-      await waitFor(() => scenario.invocationErrors().length >= 2, 'two failed invocations');
+      await waitFor(() => scenario.invocationErrors().length >= 2, 'two failed invocations', 30_000);
       const checkpointsWhileDown = scenario.checkpoints();
       await emulators.startS3();
       const accounting = await scenario.settle();
@@ -96,7 +89,7 @@ describe('end-to-end under S3 and model faults', () => {
       // Act
       await scenario.startPoller();
       const sent = await scenario.send(records);
-      await waitFor(() => scenario.invocationErrors().length >= 1, 'a failed invocation');
+      await waitFor(() => scenario.invocationErrors().length >= 1, 'a failed invocation', 30_000);
       await scenario.collect();
       const readBeforePublishing = { ...scenario.read };
       const checkpointsBeforePublishing = scenario.checkpoints();

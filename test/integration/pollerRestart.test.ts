@@ -11,16 +11,9 @@ import {
 } from '../../scripts/local-stack/emulators';
 import { EventSourcePoller, memoryDestination, type KinesisHandler } from '../../scripts/local-stack/poller';
 import { ensureStream } from '../../scripts/local-stack/streams';
+import { waitFor } from '../helpers/waitFor';
 
 jest.setTimeout(60_000);
-
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 async function put(client: KinesisClient, payloads: string[]): Promise<string[]> {
   const out = await client.send(

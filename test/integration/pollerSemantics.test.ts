@@ -17,6 +17,7 @@ import {
   type PollerConfig,
 } from '../../scripts/local-stack/poller';
 import { ensureStream } from '../../scripts/local-stack/streams';
+import { waitFor } from '../helpers/waitFor';
 
 jest.setTimeout(30_000);
 
@@ -35,14 +36,6 @@ function recordingHandler(respond: (seqs: string[], call: number) => unknown = (
     return Promise.resolve(respond(sequenceNumbers, calls.length));
   };
   return { handler, calls };
-}
-
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 /** Half-open hash key ranges of an N-shard stream start at i·2^128/N: one explicit key per shard. */
