@@ -191,35 +191,13 @@ export class E2eEmulators {
   }
 
   /**
-   * Resolves once kinesis-local has completed two snapshots from now. The second began after this call, so it holds
-   * every write acknowledged before the call: a kill after it loses nothing acknowledged (a fixed sleep did not
-   * guarantee that on a loaded machine, where one persist cycle can take seconds).
-   *
-   * @throws {Error} without `persistKinesis`, or when two snapshots do not complete within `timeoutMs`
+   * Resolves once kinesis-local has completed two snapshots from now: a kill after it loses nothing it acknowledged
+   * before the call (a fixed sleep did not guarantee that on a loaded machine, where one persist cycle can take seconds).
    */
-  async kinesisSnapshotted(timeoutMs = 20_000): Promise<void> {
+  async kinesisSnapshotted(): Promise<void> {
     if (!this.persist)
       throw new Error('kinesisSnapshotted needs E2eEmulators.start({ persistKinesis: true })');
-    const file = path.join(this.dir, 'kinesis-data', 'kinesis-data.json');
-    // Each snapshot replaces the file by rename (atomic-persist.cjs), so inode and mtime together name one snapshot.
-    const snapshot = () => {
-      try {
-        const stat = fs.statSync(file);
-        return `${stat.ino}:${stat.mtimeMs}`;
-      } catch {
-        return 'none';
-      }
-    };
-    const deadline = Date.now() + timeoutMs;
-    let last = snapshot();
-    for (let completed = 0; completed < 2;) {
-      if (Date.now() > deadline)
-        throw new Error(`kinesis-local completed ${completed} of 2 snapshots in ${timeoutMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      const now = snapshot();
-      if (now !== last) completed += 1;
-      last = now;
-    }
+    await this.kinesisMock.snapshotsCompleted();
   }
 
   /**

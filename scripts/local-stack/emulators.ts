@@ -11,6 +11,8 @@ const KINESIS_CERT = path.join(ROOT, 'node_modules/kinesis-local/server.json');
 const BIND_LOOPBACK = path.join(__dirname, 'bind-loopback.cjs');
 const EXIT_WITH_PARENT = path.join(__dirname, 'exit-with-parent.cjs');
 const ATOMIC_PERSIST = path.join(__dirname, 'atomic-persist.cjs');
+/** kinesis-mock's snapshot file in `dataDir` (PERSIST_FILE_NAME; atomic-persist.cjs reads the same variable). */
+const DATA_FILE = 'kinesis-data.json';
 
 /** Credentials the whole local stack uses: s3rver accepts only these, kinesis-mock accepts any. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
@@ -31,6 +33,13 @@ export interface KinesisMock extends Emulator {
    * connections of SDK clients still open in this process, so a caller that cannot close them all passes a short grace.
    */
   stop(options?: { graceMs?: number }): Promise<void>;
+  /**
+   * Resolves once `count` snapshots have completed from now (default 2: the second began after the call, so it holds
+   * every write acknowledged before it, and a kill after it loses none of them).
+   *
+   * @throws {Error} when started without `dataDir`, or when the snapshots do not complete within `timeoutMs`
+   */
+  snapshotsCompleted(count?: number, timeoutMs?: number): Promise<void>;
 }
 
 export interface KinesisMockOptions {
@@ -67,6 +76,7 @@ export async function startKinesisMock(options: KinesisMockOptions = {}): Promis
           SHOULD_PERSIST_DATA: 'true',
           LOAD_DATA_IF_EXISTS: 'true',
           PERSIST_PATH: options.dataDir,
+          PERSIST_FILE_NAME: DATA_FILE,
           PERSIST_INTERVAL: '200ms',
         }
       : {}),
@@ -111,7 +121,34 @@ export async function startKinesisMock(options: KinesisMockOptions = {}): Promis
     pid,
     alive: () => !exited,
     stop: (stopOptions) => stopChild(child, stopOptions?.graceMs),
+    snapshotsCompleted: (count = 2, timeoutMs = 20_000) => {
+      if (!options.dataDir)
+        return Promise.reject(new Error('snapshotsCompleted needs a kinesis-mock with dataDir'));
+      return snapshotsCompleted(path.join(options.dataDir, DATA_FILE), count, timeoutMs);
+    },
   };
+}
+
+async function snapshotsCompleted(file: string, count: number, timeoutMs: number): Promise<void> {
+  // Each snapshot replaces the file by rename (atomic-persist.cjs), so inode and mtime together name one snapshot.
+  const snapshot = () => {
+    try {
+      const stat = fs.statSync(file);
+      return `${stat.ino}:${stat.mtimeMs}`;
+    } catch {
+      return 'none';
+    }
+  };
+  const deadline = Date.now() + timeoutMs;
+  let last = snapshot();
+  for (let completed = 0; completed < count;) {
+    if (Date.now() > deadline)
+      throw new Error(`kinesis-mock completed ${completed} of ${count} snapshots in ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const now = snapshot();
+    if (now !== last) completed += 1;
+    last = now;
+  }
 }
 
 /** The end of the emulator's log: why it died is the first thing a failed start needs to say. */

@@ -75,8 +75,7 @@ describe('kinesis-local persistence', () => {
     });
     await ensureStream(client, STREAM, 4);
     await putAll(client);
-    // Several persist cycles (each ≈0.5 s at this size): the last complete snapshot began after the last put.
-    await new Promise((r) => setTimeout(r, 3_000));
+    await kinesis.snapshotsCompleted(); // the last complete snapshot began after the last put
 
     // Act
     await nextWriteStarts(dataDir);
