@@ -157,19 +157,17 @@ export function injectPutObjectFailures(client: S3Client, policy: PutObjectFailu
 /**
  * Lets the first `passes` invocations through, then holds the next one until {@link release}: its batch is read and
  * in flight, its records uncheckpointed, while the test breaks something. Later invocations (other shards) are not
- * held. {@link holding} resolves with the held batch's shard once it is held and no other invocation is running;
- * {@link running} tells the caller when the other shards are quiet too, which matters before a kinesis-local kill: it
- * persists every 200 ms, so a write it acknowledged just before a SIGKILL is lost with it (real Kinesis loses none).
+ * held; {@link running} tells the caller when they are quiet, which matters before a kinesis-local kill: it persists
+ * every 200 ms, so a write it acknowledged just before a SIGKILL is lost with it (real Kinesis loses none).
  */
 export class HandlerGate {
-  /** Resolves with the held batch's shard id once an invocation is held and none other is running. */
+  /** Resolves with the held batch's shard id once an invocation is held. */
   readonly holding: Promise<string>;
   private markHolding: (shardId: string) => void = () => undefined;
   private open: () => void = () => undefined;
   private readonly opened: Promise<void>;
   private invocations = 0;
   private active = 0;
-  private heldShard: string | undefined;
 
   constructor(private readonly passes: number) {
     this.holding = new Promise((resolve) => (this.markHolding = resolve));
@@ -187,8 +185,7 @@ export class HandlerGate {
       this.invocations += 1;
       if (this.invocations === this.passes + 1) {
         // eventID is `shardId-…:sequenceNumber`, as Lambda builds it.
-        this.heldShard = event.Records[0]?.eventID.split(':')[0] ?? '';
-        this.settle();
+        this.markHolding(event.Records[0]?.eventID.split(':')[0] ?? '');
         await this.opened;
       }
       this.active += 1;
@@ -196,7 +193,6 @@ export class HandlerGate {
         return await handler(event, context);
       } finally {
         this.active -= 1;
-        this.settle();
       }
     };
   }
@@ -204,9 +200,5 @@ export class HandlerGate {
   /** Lets the held invocation (and every later one) run. */
   release(): void {
     this.open();
-  }
-
-  private settle(): void {
-    if (this.heldShard !== undefined && this.active === 0) this.markHolding(this.heldShard);
   }
 }
