@@ -15,7 +15,7 @@ import { ARTIFACT_FILES, UCI_FEATURES } from '../model/src/contract';
 import type { WineTable } from '../model/src/data/csv';
 import { LocalStackConfigError, parseLocalStackConfig } from './local-stack/config';
 import { batchLine } from './local-stack/console-output';
-import { Ledger, type LedgerReport, type SentRecord } from './local-stack/ledger';
+import { onFailureDetail, Ledger, type LedgerReport, type SentRecord } from './local-stack/ledger';
 import { LedgerSources } from './local-stack/ledger-sources';
 import { freePort } from './local-stack/ports';
 import { putRecords, type OutgoingRecord } from './local-stack/producer';
@@ -113,19 +113,13 @@ function formatSummary(
   const reasons = Object.entries(report.rejectedByReason)
     .map(([reason, count]) => `${reason} ${count}`)
     .join(', ');
-  const conditions = Object.entries(report.failedByCondition)
-    .map(([condition, count]) => `${condition} ${count}`)
-    .join(', ');
   const lines = [
     '',
     `Demo summary (run ${context.runId})`,
     `  sent            ${report.sent}  (${report.sent - context.malformed} from ${context.source}, ${context.malformed} malformed)`,
     `  predicted       ${report.predicted}`,
     `  rejected        ${report.rejected}${reasons ? `  (${reasons})` : ''}`,
-    `  on-failure      ${report.failed}${conditions ? `  (${conditions})` : ''}` +
-      (report.alsoInOnFailure > 0
-        ? `; ${report.alsoInOnFailure} more listed there already had their outcome (the retried batch's later records)`
-        : ''),
+    `  on-failure      ${report.failed}${onFailureDetail(report)}`,
     `  unaccounted     ${report.missing.length}`,
     `  duplicates      ${report.duplicatePredictions}  (redelivered predictions; consumers de-duplicate on source)`,
     `  mismatches      ${report.mismatches.length}`,

@@ -5,7 +5,7 @@
  * identical). Pure; `formatAccounting` renders the compact table the tests and the benchmark print.
  */
 import { RejectionReason } from '../../functions/core/types';
-import type { Ledger, LedgerReport, SourceKey } from '../local-stack/ledger';
+import { onFailureDetail, type Ledger, type LedgerReport, type SourceKey } from '../local-stack/ledger';
 import type { SourceCounts } from '../local-stack/ledger-sources';
 
 /** A record as sent, with the kind it was built as (`valid` or the expected rejection reason). */
@@ -177,15 +177,7 @@ export function formatAccounting(title: string, accounting: Accounting): string 
       `${report.unexpected} unexpected`,
     `quarantine     ${quarantineObjects} objects for ${report.rejected} records` +
       (totals.unreadable.quarantineObjects > 0 ? `, ${totals.unreadable.quarantineObjects} unreadable` : ''),
-    `on-failure     ${totals.read.onFailureObjects} on-failure records holding ${report.failed} records` +
-      (Object.keys(report.failedByCondition).length > 0
-        ? ` (${Object.entries(report.failedByCondition)
-            .map(([condition, n]) => `${condition} ${n}`)
-            .join(', ')})`
-        : '') +
-      (report.alsoInOnFailure > 0
-        ? `; ${report.alsoInOnFailure} more listed there already had their outcome (the retried batch's later records)`
-        : ''),
+    `on-failure     ${totals.read.onFailureObjects} on-failure records holding ${report.failed} records${onFailureDetail(report)}`,
   ];
   if (report.latency) {
     const { p50Ms, p95Ms, p99Ms, maxMs } = report.latency;

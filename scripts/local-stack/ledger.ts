@@ -279,6 +279,22 @@ export class Ledger {
   }
 }
 
+/**
+ * What follows the on-failure count in a summary: ` (RetryAttemptsExhausted 17); 8 more listed there already had their
+ * outcome (…)`, or nothing.
+ */
+export function onFailureDetail(report: LedgerReport): string {
+  const conditions = Object.entries(report.failedByCondition)
+    .map(([condition, count]) => `${condition} ${count}`)
+    .join(', ');
+  return (
+    (conditions ? ` (${conditions})` : '') +
+    (report.alsoInOnFailure > 0
+      ? `; ${report.alsoInOnFailure} more listed there already had their outcome (the retried batch's later records)`
+      : '')
+  );
+}
+
 /** Nearest-rank percentile of a non-empty sorted list. */
 export function percentile(sorted: readonly number[], p: number): number {
   const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
