@@ -20,7 +20,7 @@ WORKDIR /build
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
-COPY scripts/build.ts scripts/
+COPY scripts/bundle/build.ts scripts/bundle/
 COPY model/src/contract.ts model/src/
 COPY functions functions/
 COPY docker/stage-runtime.cjs docker/

@@ -3,6 +3,28 @@ import eslint from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+/** A restricted-import pattern for everything under a top-level folder. */
+const area = (folder, message) => ({ group: [`**/${folder}/**`, `**/${folder}`], message });
+
+/**
+ * What code in `self` may not import: tests; scripts (a composition root nobody builds on); infra; the model's
+ * internals (its entry points are `model/index.ts` and `model/src/contract.ts`).
+ */
+const outside = (self) =>
+  [
+    area('test', 'nothing outside test/ imports test/'),
+    self === 'scripts'
+      ? undefined
+      : area('scripts', `${self} must not import scripts/ (scripts compose the others)`),
+    self === 'infra' ? undefined : area('infra', `${self} must not import infra/`),
+    self === 'model'
+      ? undefined
+      : {
+          group: ['**/model/src/**', '!**/model/src/contract'],
+          message: 'outside model/, import model/index.ts or model/src/contract.ts',
+        },
+  ].filter((pattern) => pattern !== undefined);
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'coverage/', 'infra/cdktf.out/', 'model/artifacts/', 'model/data/'] },
   eslint.configs.recommended,
@@ -32,6 +54,71 @@ export default tseslint.config(
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
+  // Imports run one way: the pure core ← the function's adapters ← composition roots (handlers, the local stack, the
+  // CLIs). The model and the infrastructure are separate areas that others use only through their public entry points
+  // (`model/index.ts` and the I/O-free `model/src/contract.ts`; the function's `functions/contract/`), and nothing
+  // outside test/ imports tests. Each area's rule lists what it may not import; `no-restricted-imports` matches the
+  // relative specifiers with gitignore patterns.
+  {
+    files: ['functions/**/*.ts'],
+    ignores: ['functions/core/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...outside('functions')] }] },
+  },
+  {
+    files: ['model/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [area('functions', 'model must not depend on the function'), ...outside('model')] },
+      ],
+    },
+  },
+  {
+    files: ['infra/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/functions/*', '!**/functions/contract'],
+              message: "infra uses only the function's shared contract (functions/contract/)",
+            },
+            ...outside('infra'),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Configuration is parsed once and passed in (createDefaultHandler(config, { clients, telemetry })); code that
+    // writes process.env would configure the function behind its back.
+    files: ['functions/**/*.ts', 'scripts/**/*.ts', 'infra/**/*.ts', 'model/**/*.ts', 'docker/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            ':matches(AssignmentExpression, UpdateExpression) > MemberExpression.left[object.object.name="process"][object.property.name="env"], AssignmentExpression > MemberExpression.left[object.object.name="process"][object.property.name="env"]',
+          message: 'do not write process.env: pass configuration explicitly',
+        },
+        {
+          selector:
+            'CallExpression[callee.object.name=/^(Object|Reflect)$/][callee.property.name=/^(assign|deleteProperty|defineProperty)$/] > MemberExpression.arguments:first-child[object.name="process"][property.name="env"]',
+          message: 'do not write process.env: pass configuration explicitly',
+        },
+        {
+          selector:
+            'UnaryExpression[operator="delete"] > MemberExpression[object.object.name="process"][object.property.name="env"]',
+          message: 'do not write process.env: pass configuration explicitly',
+        },
+      ],
+    },
+  },
+  {
+    files: ['scripts/**/*.ts', 'docker/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...outside('scripts')] }] },
+  },
   {
     // The pure core must stay free of AWS and ONNX imports and of I/O: adapters own the edges.
     files: ['functions/core/**/*.ts'],
@@ -47,6 +134,7 @@ export default tseslint.config(
             'node:fs',
             'fs',
             '**/adapters/*',
+            ...outside('functions').flatMap((p) => p.group),
           ],
         },
       ],

@@ -1,6 +1,6 @@
 /**
  * What `npm run docker:invoke` asserts about the function's answer to a Kinesis event with `TEST_RUN=True`
- * (CONVENTIONS §2, §6): no function error, no batch item failures, every input record accounted for exactly once as a
+ * (docs/contract.md §2, §6): no function error, no batch item failures, every input record accounted for exactly once as a
  * well-formed prediction or a rejection with a known reason, and, when an expectations file exists, the outcome it
  * names for each record. Pure: the CLI and the tests feed it the event and the parsed response body.
  */

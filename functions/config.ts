@@ -1,5 +1,5 @@
 /**
- * The function's configuration (CONVENTIONS §5), parsed once from the environment into a frozen, typed object.
+ * The function's configuration (docs/contract.md §5), parsed once from the environment into a frozen, typed object.
  * Every problem is collected first, so one cold-start error names every bad variable at once.
  */
 import { z } from 'zod';

@@ -4,6 +4,8 @@
  * model's `reference.json` (EMF). The exported `handler` is what Lambda calls
  * (`CMD ["handler.handler"]`); `createHandler` lets tests and the local stack inject the model, sinks and telemetry.
  */
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { parseConfig, type FunctionConfig } from './config';
 import { compileDriftReference } from './core/drift/reference';
@@ -29,7 +31,7 @@ import { createS3QuarantineSink } from './adapters/s3QuarantineSink';
 /** A rejected record as the `TEST_RUN` response lists it. */
 export type RejectedRecord = Pick<Rejection, 'reason' | 'detail' | 'source'>;
 
-/** `batchItemFailures` (CONVENTIONS §6); with `TEST_RUN=True` also the predictions and rejections. */
+/** `batchItemFailures` (docs/contract.md §6); with `TEST_RUN=True` also the predictions and rejections. */
 export interface FunctionResponse extends KinesisStreamBatchResponse {
   predictions?: PredictionEvent[];
   rejected?: RejectedRecord[];
@@ -141,22 +143,40 @@ export function createHandler(dependencies: HandlerDependencies): FunctionHandle
   };
 }
 
+/** What {@link createDefaultHandler} may be given instead of building it from the environment. */
+export interface DefaultWiring {
+  /**
+   * SDK clients for the output stream, the quarantine and the model store. Default: fresh clients honouring the
+   * standard `AWS_*` variables. The local stack passes clients pointed at its emulators; fault tests pass clients
+   * with a fault-injecting middleware.
+   */
+  readonly clients?: { readonly kinesis?: KinesisClient; readonly s3?: S3Client };
+  /** Logger and metrics. Default: Powertools configured by its `POWERTOOLS_*` variables. */
+  readonly telemetry?: Telemetry;
+}
+
 /**
- * The production wiring: configuration from the environment, AWS clients (honouring `AWS_ENDPOINT_URL*`), the model
- * loaded once per container, Kinesis and S3 sinks (none with `TEST_RUN=True`), Powertools telemetry.
+ * The production wiring, and the only one: configuration (from the environment unless given), AWS clients, the model
+ * loaded once per container (loading starts at once), Kinesis and S3 sinks (none with `TEST_RUN=True`), Powertools
+ * telemetry. Lambda calls it with nothing; the local stack and the end-to-end harness inject clients and telemetry.
  *
  * @throws ConfigError naming every bad variable
+ * @example
+ * const handle = createDefaultHandler(parseConfig(env), { clients: { kinesis, s3 }, telemetry });
  */
-export function createDefaultHandler(config: FunctionConfig = parseConfig()): FunctionHandler {
-  const telemetry = createTelemetry();
-  const s3 = createS3Client();
+export function createDefaultHandler(
+  config: FunctionConfig = parseConfig(),
+  wiring: DefaultWiring = {},
+): FunctionHandler {
+  const telemetry = wiring.telemetry ?? createTelemetry();
+  const s3 = wiring.clients?.s3 ?? createS3Client();
   const output: Output =
     config.output.kind === 'dry-run'
       ? { kind: 'dry-run' }
       : {
           kind: 'write',
           predictions: createKinesisPredictionSink({
-            client: createKinesisClient(),
+            client: wiring.clients?.kinesis ?? createKinesisClient(),
             streamName: config.output.predictionsStreamName,
             logger: telemetry.logger,
           }),

@@ -5,7 +5,7 @@
 import { App } from 'cdktf';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { computeContextHash, type ContextHash } from '../scripts/image/context-hash';
+import { computeContextHash, type ContextHash } from './image/context-hash';
 import { loadInfraConfig } from './config/load';
 import { ENVIRONMENTS, type Environment, type InfraConfig } from './config/schema';
 import { LOCAL_STATE_DIR, relativePosix, stackDirectory } from './paths';

@@ -2,12 +2,11 @@
  * `npm run synth`: synthesizes `infra/cdktf.out/stacks/<environment>/cdk.tf.json` for every environment by running
  * the app directly (no cdktf-cli needed). Prints what it resolved; exits 1 with every problem listed on bad config.
  */
-import { ImagePipelineError } from '../scripts/image/errors';
+import './checkpoint-off';
+import { ImagePipelineError } from './image/errors';
 import { buildApp } from './app';
 import { InfraError } from './errors';
 import { CONFIG_DIR, REPO_ROOT, RUNS_FILE, SYNTH_OUTDIR, relativePosix, stackDirectory } from './paths';
-
-process.env.CHECKPOINT_DISABLE ??= '1';
 
 function main(): number {
   const started = performance.now();

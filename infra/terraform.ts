@@ -3,9 +3,10 @@
  * then `terraform -chdir=infra/cdktf.out/stacks/<environment> init` and `apply` / `destroy` (or `plan`).
  * Anything after the environment goes to terraform (e.g. `-auto-approve`). `TERRAFORM_BINARY=tofu` runs OpenTofu.
  */
+import './checkpoint-off';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { ImagePipelineError } from '../scripts/image/errors';
+import { ImagePipelineError } from './image/errors';
 import { buildApp } from './app';
 import { parseEnvironment } from './config/load';
 import { InfraError } from './errors';
@@ -71,5 +72,4 @@ function main(argv: readonly string[]): number {
   }
 }
 
-process.env.CHECKPOINT_DISABLE ??= '1';
 process.exitCode = main(process.argv.slice(2));

@@ -1,31 +1,18 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { DriftMetricName, FEATURE_DIMENSION } from '../core/drift/metricNames';
+import {
+  DEFAULT_METRICS_NAMESPACE,
+  DEFAULT_SERVICE_NAME,
+  DriftMetricName,
+  FEATURE_DIMENSION,
+  MetricName,
+  REASON_DIMENSION,
+} from '../contract/metrics';
 import type { DriftSnapshot } from '../core/drift/monitor';
 import type { BatchOutcome } from '../core/handleBatch';
 import type { RejectionReason } from '../core/types';
 import type { ReadyModel } from './modelLoader';
-
-export { DriftMetricName, FEATURE_DIMENSION, SERVICE_DIMENSION } from '../core/drift/metricNames';
-
-/** Used when `POWERTOOLS_SERVICE_NAME` / `POWERTOOLS_METRICS_NAMESPACE` are unset. */
-export const DEFAULT_SERVICE_NAME = 'wine-quality-inference';
-export const DEFAULT_METRICS_NAMESPACE = 'WineQuality';
-
-/** EMF metric names (CloudWatch dashboards and alarms refer to these). */
-export const MetricName = {
-  recordsReceived: 'RecordsReceived',
-  recordsPredicted: 'RecordsPredicted',
-  /** Total without dimensions, plus one datum per reason with a `reason` dimension. */
-  recordsRejected: 'RecordsRejected',
-  /** Records named in `batchItemFailures` (output or quarantine write failed after retries). */
-  recordsFailed: 'RecordsFailed',
-  ignoredFeatureKeys: 'IgnoredFeatureKeys',
-  putRecordsRetries: 'PutRecordsRetries',
-  inferenceLatency: 'InferenceLatency',
-  batchSize: 'BatchSize',
-  modelLoadTime: 'ModelLoadTime',
-} as const;
 
 /** The structured logger and EMF metrics the handler reports through. */
 export interface Telemetry {
@@ -39,17 +26,54 @@ export interface Telemetry {
   readonly featureMetrics?: Pick<Metrics, 'addDimension' | 'addMetric' | 'publishStoredMetrics'>;
 }
 
+/** How the handler's telemetry is set up; every field falls back to Powertools' own environment variables. */
+export interface TelemetryOptions {
+  /** Default: `POWERTOOLS_SERVICE_NAME`, else {@link DEFAULT_SERVICE_NAME}. */
+  readonly serviceName?: string;
+  /** Default: `POWERTOOLS_METRICS_NAMESPACE`, else {@link DEFAULT_METRICS_NAMESPACE}. */
+  readonly namespace?: string;
+  /** Default: `POWERTOOLS_LOG_LEVEL` (Powertools' own default: INFO). */
+  readonly logLevel?: LogLevel;
+  /**
+   * `false`: keep no metrics (each publish clears them) — for local runs, where nothing reads EMF and its JSON lines
+   * would bury the output. Default `true`: EMF on stdout, as Lambda ships it to CloudWatch (Powertools still honours
+   * `POWERTOOLS_METRICS_DISABLED`).
+   */
+  readonly emitMetrics?: boolean;
+}
+
+/**
+ * Powertools Metrics that publishes nothing: a publish clears what was added. Same API and validation as the real one,
+ * so the handler's code path is the production one.
+ */
+class DiscardingMetrics extends Metrics {
+  override publishStoredMetrics(): this {
+    this.clearMetrics();
+    return this;
+  }
+
+  override singleMetric(): Metrics {
+    return new DiscardingMetrics({ singleMetric: true });
+  }
+}
+
 /**
  * Powertools Logger and Metrics. Their standard variables (`POWERTOOLS_SERVICE_NAME`, `POWERTOOLS_METRICS_NAMESPACE`,
- * `POWERTOOLS_LOG_LEVEL`, …) are read by Powertools itself; only the defaults are ours.
+ * `POWERTOOLS_LOG_LEVEL`, …) are read by Powertools itself unless the options say otherwise; only the defaults are ours.
  */
-export function createTelemetry(): { logger: Logger; metrics: Metrics; featureMetrics: Metrics } {
-  const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? DEFAULT_SERVICE_NAME;
-  const namespace = process.env.POWERTOOLS_METRICS_NAMESPACE ?? DEFAULT_METRICS_NAMESPACE;
+export function createTelemetry(options: TelemetryOptions = {}): {
+  logger: Logger;
+  metrics: Metrics;
+  featureMetrics: Metrics;
+} {
+  const serviceName = options.serviceName ?? process.env.POWERTOOLS_SERVICE_NAME ?? DEFAULT_SERVICE_NAME;
+  const namespace =
+    options.namespace ?? process.env.POWERTOOLS_METRICS_NAMESPACE ?? DEFAULT_METRICS_NAMESPACE;
+  const MetricsClass = options.emitMetrics === false ? DiscardingMetrics : Metrics;
   return {
-    logger: new Logger({ serviceName }),
-    metrics: new Metrics({ serviceName, namespace }),
-    featureMetrics: new Metrics({ serviceName, namespace }),
+    logger: new Logger({ serviceName, ...(options.logLevel ? { logLevel: options.logLevel } : {}) }),
+    metrics: new MetricsClass({ serviceName, namespace }),
+    featureMetrics: new MetricsClass({ serviceName, namespace }),
   };
 }
 
@@ -125,7 +149,7 @@ export function reportBatch(telemetry: Telemetry, outcome: BatchOutcome, context
     // A dimension for one datum only: singleMetric flushes it on its own, apart from the batch's metrics.
     metrics
       .singleMetric()
-      .addDimension('reason', reason)
+      .addDimension(REASON_DIMENSION, reason)
       .addMetric(MetricName.recordsRejected, MetricUnit.Count, count);
   }
 }

@@ -17,7 +17,7 @@ export interface S3QuarantineSinkOptions {
 
 /**
  * Stores each rejected record as one JSON object at `{prefix}/{yyyy}/{mm}/{dd}/{shard_id}/{sequence_number}.json`
- * (CONVENTIONS §4). The key depends only on the record, so a retried batch overwrites instead of duplicating. A
+ * (docs/contract.md §4). The key depends only on the record, so a retried batch overwrites instead of duplicating. A
  * document whose write fails (after the SDK's own retries) is reported, so its record is retried, not lost.
  *
  * @example

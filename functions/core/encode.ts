@@ -15,7 +15,7 @@ export type PredictionEncoder = (
 ) => PredictionEvent;
 
 /**
- * Builds the encoder for a model (CONVENTIONS §2). Class keys and the label → column map are computed once.
+ * Builds the encoder for a model (docs/contract.md §2). Class keys and the label → column map are computed once.
  *
  * @throws ScoringError when the scorer returns a label that is not one of the model's classes
  * @example

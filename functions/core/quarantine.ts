@@ -1,6 +1,6 @@
 import type { Rejection, RejectionReason, SourceCoordinates } from './types';
 
-/** The body of one quarantine object (CONVENTIONS §4). */
+/** The body of one quarantine object (docs/contract.md §4). */
 export interface QuarantineDocument {
   readonly reason: RejectionReason;
   readonly detail: string;

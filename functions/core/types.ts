@@ -1,6 +1,6 @@
 /**
  * Data shapes of the pure core: what goes in (one Kinesis record, already unwrapped from the Lambda event), what
- * comes out (prediction events, CONVENTIONS §2, and rejections, CONVENTIONS §4).
+ * comes out (prediction events, docs/contract.md §2, and rejections, docs/contract.md §4).
  */
 
 /** Where an input record came from. Consumers de-duplicate predictions on (`shard_id`, `sequence_number`). */
@@ -60,7 +60,7 @@ export interface PredictionBody {
   readonly customer_id?: string | number;
 }
 
-/** A prediction event as written to the output stream (CONVENTIONS §2). */
+/** A prediction event as written to the output stream (docs/contract.md §2). */
 export interface PredictionEvent {
   readonly model: string;
   readonly version: string;

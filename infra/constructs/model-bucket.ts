@@ -15,7 +15,7 @@ import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versionin
 import type { ModelBucketConfig } from '../config/schema';
 import { policyJson } from '../iam';
 
-/** Key prefix of quarantined records inside the model bucket (CONVENTIONS §4 default). */
+/** Key prefix of quarantined records inside the model bucket (docs/contract.md §4 default). */
 export const QUARANTINE_PREFIX = 'quarantine/';
 
 /** Options of {@link ModelBucket}. */

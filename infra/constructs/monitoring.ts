@@ -8,7 +8,7 @@
  * - drift: per input feature, the function's rolling-window PSI against the training reference (`FeaturePSIWindow`
  *   with dimensions `service` + `feature`), and the same for the predicted classes (`PredictionPSIWindow`), each
  *   with its configured threshold. Metric names and dimension keys come from the function's own constants
- *   (`functions/core/drift/metricNames.ts`), so the alarms watch exactly what the function emits.
+ *   (`functions/contract/metrics.ts`), so the alarms watch exactly what the function emits.
  *
  * The topic is not KMS-encrypted on purpose: CloudWatch can publish only to topics whose key policy grants it,
  * and the AWS-managed `alias/aws/sns` key's policy cannot be changed — alarms would fail silently. Alarm
@@ -22,21 +22,10 @@ import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscrip
 import {
   DriftMetricName,
   FEATURE_DIMENSION,
+  MetricName,
   SERVICE_DIMENSION,
-} from '../../functions/core/drift/metricNames';
-import { MIN_PSI_RECORDS } from '../../functions/core/drift/monitor';
-import { PSI_THRESHOLDS } from '../../functions/core/drift/psi';
-
-/**
- * The function's EMF metric this stack alarms on: a count of rejected records per invocation, in namespace
- * `POWERTOOLS_METRICS_NAMESPACE`, with the single dimension `service` = `POWERTOOLS_SERVICE_NAME` (Powertools'
- * default dimension). Per-reason breakdowns may carry more dimensions; this total must not.
- */
-export const REJECTED_RECORDS_METRIC = 'RecordsRejected';
-/** Companion EMF metric shown on the dashboard: predictions written. */
-export const PREDICTED_RECORDS_METRIC = 'RecordsPredicted';
-/** Companion EMF metric shown on the dashboard: records reported in `batchItemFailures` (retried by Lambda). */
-export const FAILED_RECORDS_METRIC = 'RecordsFailed';
+} from '../../functions/contract/metrics';
+import { MIN_PSI_RECORDS, PSI_THRESHOLDS } from '../../functions/contract/drift';
 
 /** Options of {@link Monitoring}. */
 export interface MonitoringOptions {
@@ -207,7 +196,7 @@ function alarmSpecs(options: MonitoringOptions): AlarmSpec[] {
       id: 'rejected-records',
       description: `More than ${options.rejectedRecordsPer5Minutes} records were rejected (quarantined) in 5 minutes.`,
       namespace: options.metricsNamespace,
-      metricName: REJECTED_RECORDS_METRIC,
+      metricName: MetricName.recordsRejected,
       dimensions: { service: options.serviceName },
       statistic: 'Sum',
       periodSeconds: 300,
@@ -348,9 +337,9 @@ function dashboardBody(options: MonitoringOptions, alarms: readonly CloudwatchMe
       metric(
         'Scorer: predicted, rejected (quarantined), failed (retried) records',
         [
-          [options.metricsNamespace, PREDICTED_RECORDS_METRIC, ...service],
-          [options.metricsNamespace, REJECTED_RECORDS_METRIC, ...service],
-          [options.metricsNamespace, FAILED_RECORDS_METRIC, ...service],
+          [options.metricsNamespace, MetricName.recordsPredicted, ...service],
+          [options.metricsNamespace, MetricName.recordsRejected, ...service],
+          [options.metricsNamespace, MetricName.recordsFailed, ...service],
         ],
         'Sum',
         0,

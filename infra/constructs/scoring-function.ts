@@ -50,7 +50,7 @@ export class ScoringFunction extends Construct {
   /** Receives one record per batch the event source mapping gives up on. */
   public readonly deadLetterQueue: SqsQueue;
   public readonly eventSourceMapping: LambdaEventSourceMapping;
-  /** The environment the function runs with (CONVENTIONS §5, plus the ONNX thread count for its vCPUs). */
+  /** The environment the function runs with (docs/contract.md §5, plus the ONNX thread count for its vCPUs). */
   public readonly environment: Readonly<Record<string, string>>;
 
   public constructor(scope: Construct, id: string, options: ScoringFunctionOptions) {

@@ -2,7 +2,7 @@
  * The function's container image: an ECR repository (immutable tags, scan on push, encrypted, lifecycle policy)
  * and either
  * - a build driven by Terraform: a `terraform_data` resource whose replacement trigger is the content hash of the
- *   docker build context, with a local-exec provisioner that runs `scripts/image/build-and-push.ts`; then
+ *   docker build context, with a local-exec provisioner that runs `infra/image/build-and-push.ts`; then
  *   `data.aws_ecr_image` reads the pushed tag, and the function gets `repository@sha256:<digest>`; or
  * - a CI-built image passed in already pinned by digest (nothing is built).
  *
@@ -14,7 +14,7 @@ import { DataResource } from 'cdktf';
 import { DataAwsEcrImage } from '@cdktf/provider-aws/lib/data-aws-ecr-image';
 import { EcrLifecyclePolicy } from '@cdktf/provider-aws/lib/ecr-lifecycle-policy';
 import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
-import { imageTagFor, type ImagePlatform } from '../../scripts/image/tags';
+import { imageTagFor, type ImagePlatform } from '../image/tags';
 
 /** How Terraform builds the image (see the module comment). */
 export interface ImageBuildOptions {
@@ -97,7 +97,7 @@ export class ScoringImage extends Construct {
     const tag = imageTagFor(build.contentHash, build.platform);
     this.imageTag = tag;
     const command = [
-      'npx tsx scripts/image/build-and-push.ts',
+      'npx tsx infra/image/build-and-push.ts',
       `--repository-url ${this.repository.repositoryUrl}`,
       `--content-hash ${build.contentHash}`,
       `--context ${build.contextDir}`,

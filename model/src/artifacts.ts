@@ -12,7 +12,7 @@ import { readRuns } from './runStore';
 export { ARTIFACTS_ROOT } from './paths';
 export { loadSignature, readRuns, runDir, runFiles, runsSchema, RUNS_FILE, type RunsFile } from './runStore';
 
-/** The run id of the default model (the 3-feature reference run, CONVENTIONS §3), read from `runs.json`. */
+/** The run id of the default model (the 3-feature reference run, docs/contract.md §3), read from `runs.json`. */
 export const defaultRunId = (root: string = ARTIFACTS_ROOT): string => readRuns(root).default;
 
 /** The default run id of the committed artifacts, read from `model/artifacts/runs.json` once, at import. */

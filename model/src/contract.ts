@@ -1,6 +1,6 @@
 /**
  * The model contract shared by training, export, publishing and the inference function
- * (`../shared/CONVENTIONS.md` §1–§3). Change it only together with every part that imports it.
+ * (`docs/contract.md` §1–§3). Change it only together with every part that imports it.
  */
 import { z } from 'zod';
 
@@ -53,7 +53,7 @@ export const RUN_ID_PATTERN = /^[0-9a-f]{32}$/;
 
 export const DEFAULT_EXPERIMENT_ID = '1';
 
-/** Files of a published model folder (CONVENTIONS §3). */
+/** Files of a published model folder (docs/contract.md §3). */
 export const ARTIFACT_FILES = {
   model: 'model.onnx',
   signature: 'signature.json',

@@ -1,5 +1,5 @@
 /**
- * Publishing run folders to S3 in the MLflow-compatible layout of CONVENTIONS §3
+ * Publishing run folders to S3 in the MLflow-compatible layout of docs/contract.md §3
  * (`s3://{bucket}/{experiment}/{run_id}/artifacts/model/…`) and listing what is published.
  */
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';

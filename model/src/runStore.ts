@@ -79,7 +79,7 @@ export function loadSignature(dir: string): ModelSignature {
 }
 
 /**
- * Checks that `dir` holds every file of a run (CONVENTIONS §3) and returns their absolute paths by file name.
+ * Checks that `dir` holds every file of a run (docs/contract.md §3) and returns their absolute paths by file name.
  *
  * @throws {@link ArtifactError} naming the missing files
  */
@@ -100,7 +100,7 @@ export function writeRun(root: string, id: string, files: ReadonlyMap<string, Ui
 
 /**
  * Records `id` as the reference run of `featureSet` in `<root>/runs.json`; the default is the `seed3` run when there is
- * one (CONVENTIONS §3), else this run.
+ * one (docs/contract.md §3), else this run.
  */
 export function registerRun(root: string, featureSet: FeatureSetName, id: string): RunsFile {
   const file = path.join(root, RUNS_FILE);

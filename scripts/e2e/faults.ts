@@ -22,7 +22,7 @@ import type {
 } from '@aws-sdk/client-s3';
 import type { InitializeHandlerOutput, InitializeMiddleware } from '@smithy/types';
 import { createHash } from 'node:crypto';
-import type { KinesisHandler } from '../local-stack/poller';
+import type { KinesisHandler } from '../poller';
 
 /** What an injector did, for assertions and the printed summary. */
 export interface InjectionLog {

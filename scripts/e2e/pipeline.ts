@@ -10,15 +10,15 @@
  */
 import { DeleteStreamCommand, ListStreamsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createKinesisClient, createS3Client } from '../../functions/adapters/aws-clients';
 import { parseConfig, type FunctionConfig } from '../../functions/config';
-import { createDefaultHandler } from '../../functions/handler';
-import { DEFAULT_RUN_ID, readRuns, runDir } from '../../model/src/artifacts';
-import { DEFAULT_EXPERIMENT_ID } from '../../model/src/contract';
-import { publishRun } from '../../model/src/publish';
+import { createTelemetry, type Telemetry } from '../../functions/adapters/observability';
+import { createDefaultHandler, type DefaultWiring } from '../../functions/handler';
+import { DEFAULT_EXPERIMENT_ID, DEFAULT_RUN_ID, publishRun, readRuns, runDir } from '../../model';
 import {
   LOCAL_CREDENTIALS,
   LOCAL_REGION,
@@ -26,9 +26,9 @@ import {
   startS3rver,
   type Emulator,
   type KinesisMock,
-} from '../local-stack/emulators';
-import { Ledger, type Expectation, type SentRecord } from '../local-stack/ledger';
-import { LedgerSources, type SourceCounts } from '../local-stack/ledger-sources';
+} from '../emulators/emulators';
+import { Ledger, type Expectation, type SentRecord } from '../accounting/ledger';
+import { LedgerSources, type SourceCounts } from '../accounting/sources';
 import {
   EventSourcePoller,
   s3Destination,
@@ -37,15 +37,18 @@ import {
   type EventSourceMappingOptions,
   type KinesisHandler,
   type PollerLogger,
-} from '../local-stack/poller';
-import { freePort } from '../local-stack/ports';
-import { putRecords } from '../local-stack/producer';
-import { ensureStream } from '../local-stack/streams';
-import { account, formatAccounting, type Accounting, type SentOfKind } from './ledger-table';
-import type { E2eRecord } from './records';
+} from '../poller';
+import { freePort } from '../emulators/ports';
+import { putRecords } from '../streams/producer';
+import { ensureStream } from '../emulators/streams';
+import { account, formatAccounting, type Accounting, type SentOfKind } from '../accounting/verdict';
+import type { E2eRecord } from '../records/catalogue';
 
 /** The model bucket; quarantine and on-failure prefixes of every scenario live in it too. */
 export const E2E_BUCKET = 'wine-models';
+
+/** The function's name in the poller's ARNs and Lambda context. */
+const E2E_FUNCTION_NAME = 'wine-quality-scorer';
 
 /**
  * Event source mapping of the scenarios: the deployed one (stage: retries 3, bisect on error, ReportBatchItemFailures,
@@ -66,21 +69,6 @@ export const E2E_MAPPING = {
 
 export type MappingOverrides = Partial<Omit<EventSourceMappingOptions, 'streamName' | 'startingPosition'>>;
 
-/** Variables the handler's SDK clients and Powertools read from the process environment. */
-const PROCESS_ENV_KEYS = [
-  'AWS_REGION',
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
-  'AWS_SESSION_TOKEN',
-  'AWS_PROFILE',
-  'AWS_ENDPOINT_URL',
-  'AWS_ENDPOINT_URL_KINESIS',
-  'AWS_ENDPOINT_URL_S3',
-  'POWERTOOLS_LOG_LEVEL',
-  'POWERTOOLS_METRICS_DISABLED',
-  'POWERTOOLS_SERVICE_NAME',
-] as const;
-
 export interface EmulatorOptions {
   /** Persist kinesis-local's streams to disk (every 200 ms), so it can be killed and restarted with its data. */
   readonly persistKinesis?: boolean;
@@ -98,14 +86,10 @@ export class E2eEmulators {
     private s3rver: Emulator | undefined,
     readonly kinesis: KinesisClient,
     readonly s3: S3Client,
-    private readonly savedEnv: Readonly<Record<string, string | undefined>>,
     private readonly persist: boolean,
   ) {}
 
-  /**
-   * Starts both emulators on free ports, creates the bucket, publishes the runs and points the process environment
-   * (which the handler's SDK clients read) at the emulators with their dummy credentials. `stop()` restores it.
-   */
+  /** Starts both emulators on free ports, creates the bucket and publishes the runs. */
   static async start(options: EmulatorOptions = {}): Promise<E2eEmulators> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wine-e2e-'));
     const [kinesisPort, s3Port] = [await freePort(), await freePort()];
@@ -125,7 +109,6 @@ export class E2eEmulators {
     const local = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
     const kinesis = createKinesisClient({ ...local, endpoint: kinesisStart.value.endpoint });
     const s3 = createS3Client({ ...local, endpoint: s3Start.value.endpoint });
-    const savedEnv = Object.fromEntries(PROCESS_ENV_KEYS.map((key) => [key, process.env[key]]));
     const emulators = new E2eEmulators(
       dir,
       kinesisPort,
@@ -134,23 +117,8 @@ export class E2eEmulators {
       s3Start.value,
       kinesis,
       s3,
-      savedEnv,
       persist,
     );
-    // Whatever the caller's shell holds (a profile, a session token) must not reach the emulators.
-    for (const key of ['AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_ENDPOINT_URL'])
-      Reflect.deleteProperty(process.env, key);
-    Object.assign(process.env, {
-      AWS_REGION: LOCAL_REGION,
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      AWS_ENDPOINT_URL_KINESIS: emulators.kinesisEndpoint,
-      AWS_ENDPOINT_URL_S3: emulators.s3Endpoint,
-      // The poller reports every failed invocation with its error; the handler's JSON log lines would repeat them.
-      POWERTOOLS_LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'SILENT',
-      POWERTOOLS_METRICS_DISABLED: 'true',
-      POWERTOOLS_SERVICE_NAME: 'wine-quality-scorer',
-    });
     try {
       for (const runId of options.publish ?? committedRuns()) await emulators.publish(runId);
     } catch (error) {
@@ -166,6 +134,30 @@ export class E2eEmulators {
 
   get s3Endpoint(): string {
     return `http://127.0.0.1:${this.s3Port}`;
+  }
+
+  /**
+   * Fresh SDK clients on the emulators with their dummy credentials, for a handler (so a scenario's handler never
+   * shares a connection pool with the harness). Whatever the caller's shell holds never reaches the emulators.
+   */
+  handlerClients(): { kinesis: KinesisClient; s3: S3Client } {
+    const local = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+    return {
+      kinesis: createKinesisClient({ ...local, endpoint: this.kinesisEndpoint }),
+      s3: createS3Client({ ...local, endpoint: this.s3Endpoint }),
+    };
+  }
+
+  /**
+   * The handler's telemetry in end-to-end runs: silent logs (the poller reports every failed invocation with its
+   * error; the handler's JSON lines would repeat them; `E2E_LOG_LEVEL` shows them) and no EMF.
+   */
+  handlerTelemetry(): Telemetry {
+    return createTelemetry({
+      serviceName: E2E_FUNCTION_NAME,
+      logLevel: (process.env.E2E_LOG_LEVEL ?? 'SILENT') as LogLevel,
+      emitMetrics: false,
+    });
   }
 
   /** PID of the running kinesis-local (changes on restart). */
@@ -227,15 +219,11 @@ export class E2eEmulators {
     });
   }
 
-  /** Stops both emulators, restores the process environment and removes the data folder. */
+  /** Stops both emulators and removes the data folder. */
   async stop(): Promise<void> {
     this.kinesis.destroy();
     this.s3.destroy();
     await Promise.all([this.kinesisMock.stop({ graceMs: 500 }), this.s3rver?.stop()]);
-    for (const [key, value] of Object.entries(this.savedEnv)) {
-      if (value === undefined) Reflect.deleteProperty(process.env, key);
-      else process.env[key] = value;
-    }
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
@@ -260,7 +248,12 @@ export interface ScenarioOptions {
   /** `RUN_ID` of the handler; default the committed default run. */
   readonly runId?: string;
   readonly mapping?: MappingOverrides;
-  /** Builds the function under test from its configuration. Default: `createDefaultHandler` (production wiring). */
+  /**
+   * The handler's SDK clients (e.g. with a fault-injecting middleware). Default: {@link E2eEmulators.handlerClients}.
+   * The handler itself is always the production wiring, `createDefaultHandler`.
+   */
+  readonly clients?: DefaultWiring['clients'];
+  /** Replaces the function under test (only the benchmark's record-at-a-time reference design does). */
   readonly createHandler?: (config: FunctionConfig) => KinesisHandler;
   /** Wraps the handler the poller invokes (e.g. a {@link HandlerGate}). */
   readonly wrapHandler?: (handler: KinesisHandler) => KinesisHandler;
@@ -319,7 +312,6 @@ export class Scenario {
       ensureStream(emulators.kinesis, `${name}-out`, options.outputShards ?? 1),
     ]);
     const config = parseConfig({
-      ...process.env,
       PREDICTIONS_STREAM_NAME: `${name}-out`,
       MODEL_BUCKET: E2E_BUCKET,
       EXPERIMENT_ID: DEFAULT_EXPERIMENT_ID,
@@ -327,8 +319,12 @@ export class Scenario {
       QUARANTINE_LOCATION: `s3://${E2E_BUCKET}/${name}/quarantine`,
       TEST_RUN: 'False',
     });
-    const build = options.createHandler ?? ((c: FunctionConfig) => createDefaultHandler(c));
-    const handler = build(config);
+    const handler = options.createHandler
+      ? options.createHandler(config)
+      : createDefaultHandler(config, {
+          clients: options.clients ?? emulators.handlerClients(),
+          telemetry: emulators.handlerTelemetry(),
+        });
     const sources = await LedgerSources.open({
       kinesis: emulators.kinesis,
       s3: emulators.s3,
@@ -382,7 +378,7 @@ export class Scenario {
       ...this.mapping,
       streamName: this.inputStream,
       startingPosition: 'TRIM_HORIZON',
-      functionName: 'wine-quality-scorer',
+      functionName: E2E_FUNCTION_NAME,
     });
   }
 

@@ -8,7 +8,7 @@ import { PutRecordCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import type { ReadyModel } from '../../functions/adapters/modelLoader';
 import { decodeRecord } from '../../functions/core/decode';
 import { createPredictionEncoder, type PredictionEncoder } from '../../functions/core/encode';
-import type { KinesisHandler } from '../local-stack/poller';
+import type { KinesisHandler } from '../poller';
 
 export interface RecordAtATimeOptions {
   readonly loadModel: () => Promise<ReadyModel>;

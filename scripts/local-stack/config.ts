@@ -1,8 +1,9 @@
 /**
  * Configuration of the embedded local stack (`npm start`, `npm run demo`), parsed once from the environment. Defaults
- * follow CONVENTIONS §7 and, for the event source mapping, the stage deployment (`infra/config/stage.json`), so the
+ * follow docs/contract.md §7 and, for the event source mapping, the stage deployment (`infra/config/stage.json`), so the
  * local poller behaves like the deployed trigger.
  */
+import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { z } from 'zod';
 import { DEFAULT_EXPERIMENT_ID, RUN_ID_PATTERN } from '../../model/src/contract';
 
@@ -53,6 +54,8 @@ export interface LocalStackConfig {
     /** Unset: `s3://<bucket>/esm-failures`. */
     readonly onFailure: string | undefined;
   };
+  /** The handler's log level (`POWERTOOLS_LOG_LEVEL`). */
+  readonly logLevel: LogLevel;
 }
 
 /** A variable the local stack could not use, with the reason. */
@@ -87,6 +90,17 @@ const text = (pattern: RegExp, message: string, fallback?: string) =>
       .optional()
       .transform((v) => v ?? fallback),
   );
+/** Powertools Logger's levels. */
+const LOG_LEVELS = [
+  'TRACE',
+  'DEBUG',
+  'INFO',
+  'WARN',
+  'ERROR',
+  'SILENT',
+  'CRITICAL',
+] as const satisfies readonly LogLevel[];
+
 const STREAM = /^[a-zA-Z0-9_.-]{1,128}$/;
 const STREAM_MESSAGE = 'must be a Kinesis stream name (1–128 of a-z A-Z 0-9 _ . -)';
 
@@ -106,6 +120,13 @@ const schema = z.object({
   POLLER_MAX_RECORD_AGE_SECONDS: int(-1, 604_800, 3_600),
   POLLER_FUNCTION_TIMEOUT_SECONDS: int(1, 900, 60),
   POLLER_ON_FAILURE: text(/./, 'must be s3://bucket/prefix or a folder'),
+  POWERTOOLS_LOG_LEVEL: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim().toUpperCase() : undefined),
+    z
+      .enum(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(', ')}`)
+      .optional()
+      .transform((v) => v ?? 'WARN'),
+  ),
 });
 
 /**
@@ -157,5 +178,6 @@ export function parseLocalStackConfig(env: NodeJS.ProcessEnv = process.env): Loc
       functionTimeoutMs: e.POLLER_FUNCTION_TIMEOUT_SECONDS * 1000,
       onFailure: e.POLLER_ON_FAILURE,
     },
+    logLevel: e.POWERTOOLS_LOG_LEVEL,
   };
 }

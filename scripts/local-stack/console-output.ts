@@ -1,5 +1,5 @@
 /** What `npm start` prints: the ready banner with AWS CLI commands, and one line per batch. Pure text builders. */
-import type { BatchReport } from './poller';
+import type { BatchReport } from '../poller';
 
 export interface BannerInput {
   readonly kinesisEndpoint: string;
@@ -29,7 +29,7 @@ export interface BannerInput {
   readonly examplePartitionKey: string;
 }
 
-/** Uses `localhost` in printed commands: what people type, and what the CONVENTIONS table shows. */
+/** Uses `localhost` in printed commands: what people type, and what the local-stack table of docs/contract.md §7 shows. */
 function forHumans(endpoint: string): string {
   return endpoint.replace('//127.0.0.1:', '//localhost:');
 }

@@ -1,11 +1,11 @@
 /**
  * Publishes the committed model runs (`model/artifacts/`) to the local model bucket in the MLflow layout the handler
- * reads (CONVENTIONS §3), with the model's own `publishRun`.
+ * reads (docs/contract.md §3), with the model's own `publishRun`.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import fs from 'node:fs';
-import { DEFAULT_RUN_ID, readRuns, runDir } from '../../model/src/artifacts';
-import { publishRun } from '../../model/src/publish';
+import { DEFAULT_RUN_ID, readRuns, runDir } from '../../model';
+import { publishRun } from '../../model';
 
 export interface PublishCommittedRunsOptions {
   readonly client: S3Client;

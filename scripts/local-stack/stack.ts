@@ -9,7 +9,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createKinesisClient, createS3Client } from '../../functions/adapters/aws-clients';
-import { handler } from '../../functions/handler';
+import { createTelemetry } from '../../functions/adapters/observability';
+import { parseConfig, type FunctionConfig } from '../../functions/config';
+import { createDefaultHandler, type FunctionHandler } from '../../functions/handler';
 import type { LocalStackConfig } from './config';
 import {
   LOCAL_CREDENTIALS,
@@ -17,7 +19,7 @@ import {
   startKinesisMock,
   startS3rver,
   type KinesisMock,
-} from './emulators';
+} from '../emulators/emulators';
 import { publishCommittedRuns } from './models';
 import {
   destinationFromLocation,
@@ -25,14 +27,14 @@ import {
   type KinesisHandler,
   type PollerLogger,
   type PollerObserver,
-} from './poller';
-import { assertPortFree } from './ports';
-import { ensureStream } from './streams';
+} from '../poller';
+import { assertPortFree } from '../emulators/ports';
+import { ensureStream } from '../emulators/streams';
 
 /** Name the poller gives the function (in ARNs and the Lambda context); the deployed function's service name. */
 export const LOCAL_FUNCTION_NAME = 'wine-quality-scorer';
 
-/** Where the handler puts rejected records in the local stack: `s3://<bucket>/quarantine` (CONVENTIONS §4). */
+/** Where the handler puts rejected records in the local stack: `s3://<bucket>/quarantine` (docs/contract.md §4). */
 export const QUARANTINE_PREFIX = 'quarantine';
 
 /** Default on-failure prefix in the model bucket. */
@@ -43,6 +45,8 @@ export interface LocalStackHooks {
   readonly observer?: PollerObserver;
   /** The poller's own messages (outages, discards). */
   readonly logger?: PollerLogger;
+  /** EMF metrics on stdout, as in Lambda (the drift demo reads them); default off. */
+  readonly emitMetrics?: boolean;
   /** Called when the handler stores a quarantine object, with the source coordinates from its key. */
   readonly onQuarantined?: (shardId: string, sequenceNumber: string) => void;
 }
@@ -69,29 +73,22 @@ export interface LocalStack {
 }
 
 /**
- * The environment the handler reads (CONVENTIONS §5), pointing it at the local emulators. Credentials are the
- * emulators' dummy ones: real credentials from the caller's shell are never sent to them.
+ * The handler's configuration for the local stack, through the function's own parser (so the same rules apply as in
+ * Lambda): the emulators' streams, bucket and run. Nothing is read from or written to the process environment.
  */
-export function handlerEnvironment(stack: {
+export function handlerConfig(stack: {
   readonly config: LocalStackConfig;
   readonly runId: string;
-  readonly kinesisEndpoint: string;
-  readonly s3Endpoint: string;
-}): Record<string, string> {
+}): FunctionConfig {
   const { config } = stack;
-  return {
-    AWS_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    AWS_ENDPOINT_URL_KINESIS: stack.kinesisEndpoint,
-    AWS_ENDPOINT_URL_S3: stack.s3Endpoint,
+  return parseConfig({
     PREDICTIONS_STREAM_NAME: config.predictionsStream,
     MODEL_BUCKET: config.bucket,
     EXPERIMENT_ID: config.experimentId,
     RUN_ID: stack.runId,
     QUARANTINE_LOCATION: `s3://${config.bucket}/${QUARANTINE_PREFIX}`,
     TEST_RUN: 'False',
-  };
+  });
 }
 
 const QUARANTINE_KEY = /\/([^/]+)\/(\d+)\.json$/;
@@ -167,12 +164,18 @@ export async function startLocalStack(
     });
 
     const endpoints = { kinesisEndpoint: kinesisMock.endpoint, s3Endpoint: s3rver.endpoint };
-    Object.assign(process.env, handlerEnvironment({ config, runId, ...endpoints }));
-    delete process.env.AWS_SESSION_TOKEN;
-    process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
-    process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
-    process.env.POWERTOOLS_SERVICE_NAME ??= LOCAL_FUNCTION_NAME;
-    const handler = await loadHandler();
+    // The handler gets the stack's clients (dummy credentials, emulator endpoints): real credentials from the
+    // caller's shell are never sent to the emulators.
+    const handler = await loadHandler(
+      createDefaultHandler(handlerConfig({ config, runId }), {
+        clients: { kinesis, s3 },
+        telemetry: createTelemetry({
+          serviceName: LOCAL_FUNCTION_NAME,
+          logLevel: config.logLevel,
+          emitMetrics: hooks.emitMetrics ?? false,
+        }),
+      }),
+    );
 
     const onFailure = destinationFromLocation(
       config.poller.onFailure ?? `s3://${config.bucket}/${ON_FAILURE_PREFIX}`,
@@ -220,11 +223,10 @@ export async function startLocalStack(
 }
 
 /**
- * The real handler, configured by the environment just set: outside Lambda it reads its configuration on the first
- * call. That call is an empty batch here, so a bad `RUN_ID` or an unreadable model fails `npm start` at once rather
- * than on the first record.
+ * Calls the handler once with an empty batch, so a bad `RUN_ID` or an unreadable model fails `npm start` at once
+ * rather than on the first record.
  */
-async function loadHandler(): Promise<KinesisHandler> {
+async function loadHandler(handler: FunctionHandler): Promise<KinesisHandler> {
   await handler({ Records: [] });
   return handler;
 }

@@ -3,16 +3,15 @@
  * per batch, until Ctrl-C / SIGTERM stops everything it started. Configuration: environment variables, listed by
  * `npm start -- --help`. Exit codes: 0 stopped on request, 1 failed (a port taken, the emulator died, …), 2 bad config.
  */
-import { loadSignature, runDir } from '../../model/src/artifacts';
+import '../node20-sdk-warning';
+import { loadSignature, runDir } from '../../model';
 import { modelPrefix } from '../../model/src/contract';
 import { LOCAL_STACK_VARIABLES, LocalStackConfigError, parseLocalStackConfig } from './config';
 import { batchLine, readyBanner } from './console-output';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from './emulators';
-import type { PollerLogger } from './poller';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../emulators/emulators';
+import type { PollerLogger } from '../poller';
 import { startLocalStack, type LocalStack } from './stack';
-import { exampleRecordJson, loadWhiteWine } from './wine-records';
-
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+import { exampleRecordJson, loadWhiteWine } from '../records/wine';
 
 function usage(): string {
   const rows = Object.entries(LOCAL_STACK_VARIABLES).map(

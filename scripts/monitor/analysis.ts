@@ -26,7 +26,7 @@ export interface StreamRecord {
   readonly arrival: Date;
 }
 
-/** A quarantine object's fields the report uses (CONVENTIONS §4). */
+/** A quarantine object's fields the report uses (docs/contract.md §4). */
 export interface QuarantineEntry {
   readonly reason: string;
   readonly detail: string;
@@ -264,7 +264,7 @@ function predictionSection(input: AnalysisInput): PredictionSection {
   };
 }
 
-/** The fields of a prediction event (CONVENTIONS §2) the report reads, or undefined for anything else. */
+/** The fields of a prediction event (docs/contract.md §2) the report reads, or undefined for anything else. */
 function parsePrediction(
   data: Uint8Array,
 ): { version: string; label: number; shardId: string; sequenceNumber: string } | undefined {

@@ -3,11 +3,10 @@
  * prints a PSI summary. See `USAGE` in `options.ts`. Exit codes: 0 written, 1 failure, 2 bad arguments, 3 drift found
  * with `--fail-on-drift`.
  */
+import '../node20-sdk-warning';
 import { createKinesisClient, createS3Client } from '../../functions/adapters/aws-clients';
 import { MonitorUsageError, parseMonitorArgs, USAGE } from './options';
 import { runMonitor, summaryLines } from './run';
-
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 async function main(argv: string[]): Promise<number> {
   const now = new Date();

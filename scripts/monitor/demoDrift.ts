@@ -3,7 +3,7 @@
  * supplier's wines came in), the handler's drift metrics shown per batch, and a drift report at the end.
  */
 import { createKinesisClient, createS3Client } from '../../functions/adapters/aws-clients';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local-stack/emulators';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../emulators/emulators';
 import { driftLine, tapEmf, type EmfTap } from './emfTap';
 import { defaultReportPath, type MonitorOptions } from './options';
 import { runMonitor, summaryLines } from './run';
@@ -22,11 +22,10 @@ export function drifted<T extends { wine_features: Record<string, number> }>(rec
 }
 
 /**
- * Turns the in-process handler's EMF output on and catches it (call before the local stack starts, which would
- * otherwise switch metrics off). `line()` returns the drift line of what was caught since the last call.
+ * Catches the in-process handler's EMF output (start the local stack with `emitMetrics: true`). `line()` returns the
+ * drift line of what was caught since the last call.
  */
 export function watchDriftMetrics(): { line(): string | undefined; stop(): void } {
-  process.env.POWERTOOLS_METRICS_DISABLED = 'false';
   const tap: EmfTap = tapEmf();
   return { line: () => driftLine(tap.take()), stop: () => tap.restore() };
 }

@@ -3,7 +3,7 @@
  * document to stdout) before they reach the terminal, and turns the drift ones into one readable line per batch.
  * In Lambda those lines become CloudWatch metrics; locally this is how they can be seen.
  */
-import { DriftMetricName, FEATURE_DIMENSION } from '../../functions/core/drift/metricNames';
+import { DriftMetricName, FEATURE_DIMENSION } from '../../functions/contract/metrics';
 import { psiLevel } from '../../functions/core/drift/psi';
 
 /** One EMF document: `_aws` metadata plus dimension and metric values at the top level. */

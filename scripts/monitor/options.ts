@@ -5,9 +5,9 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { RUN_ID_PATTERN } from '../../model/src/contract';
-import { REPO_ROOT } from '../../model/src/paths';
-import { connectionOptions } from '../local-stack/connection';
-import { LOCAL_CREDENTIALS } from '../local-stack/emulators';
+import { REPO_ROOT } from '../../model';
+import { connectionOptions } from '../streams/connection';
+import { LOCAL_CREDENTIALS } from '../emulators/emulators';
 import type { ModelFolder } from './modelFiles';
 import { parseS3Folder, type S3Folder } from './quarantine';
 

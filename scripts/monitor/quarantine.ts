@@ -1,5 +1,5 @@
 /**
- * Reads the quarantine objects (CONVENTIONS §4) of a time window: their keys start with the UTC day they were
+ * Reads the quarantine objects (docs/contract.md §4) of a time window: their keys start with the UTC day they were
  * received, so only the days of the window are listed. Unreachable storage is reported, never thrown: the report is
  * still useful without it.
  */

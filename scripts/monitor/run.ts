@@ -7,7 +7,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { compileDriftReference } from '../../functions/core/drift';
-import { defaultRunId, runDir } from '../../model/src/artifacts';
+import { defaultRunId, runDir } from '../../model';
 import { analyse, type DriftReportData, type QuarantineRead, type StreamRecord } from './analysis';
 import { loadReportModel, ReportModelError, type ModelFolder } from './modelFiles';
 import type { MonitorOptions } from './options';

@@ -5,8 +5,8 @@
  */
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { DEFAULT_RUN_ID } from '../../model/src/artifacts';
-import { createContext } from '../../scripts/local-stack/poller/context';
-import { loadWhiteWine, wineRecord } from '../../scripts/local-stack/wine-records';
+import { createContext } from '../../scripts/poller/context';
+import { loadWhiteWine, wineRecord } from '../../scripts/records/wine';
 import { E2eEmulators, Scenario } from '../../scripts/e2e/pipeline';
 import {
   interleave,
@@ -14,7 +14,7 @@ import {
   malformedRecords,
   testSplitRows,
   validRecords,
-} from '../../scripts/e2e/records';
+} from '../../scripts/records/catalogue';
 
 jest.setTimeout(120_000);
 

@@ -3,9 +3,9 @@
  * shard fills, so the load is spread: ≈1,250 records per shard) into 4 output shards, through the deployed batch size.
  */
 import { DEFAULT_RUN_ID } from '../../model/src/artifacts';
-import { loadWhiteWine } from '../../scripts/local-stack/wine-records';
+import { loadWhiteWine } from '../../scripts/records/wine';
 import { E2eEmulators, Scenario } from '../../scripts/e2e/pipeline';
-import { interleave, malformedRecords, testSplitRows, validRecords } from '../../scripts/e2e/records';
+import { interleave, malformedRecords, testSplitRows, validRecords } from '../../scripts/records/catalogue';
 
 jest.setTimeout(180_000);
 

@@ -4,12 +4,11 @@
  */
 import { createKinesisClient, createS3Client } from '../../functions/adapters/aws-clients';
 import { DEFAULT_RUN_ID } from '../../model/src/artifacts';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../scripts/local-stack/emulators';
-import { loadWhiteWine } from '../../scripts/local-stack/wine-records';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../scripts/emulators/emulators';
+import { loadWhiteWine } from '../../scripts/records/wine';
 import { HandlerGate, injectPutRecordsThrottling, watchFailures } from '../../scripts/e2e/faults';
-import { createHandlerWithClients } from '../../scripts/e2e/handler';
 import { E2eEmulators, Scenario } from '../../scripts/e2e/pipeline';
-import { interleave, malformedRecords, testSplitRows, validRecords } from '../../scripts/e2e/records';
+import { interleave, malformedRecords, testSplitRows, validRecords } from '../../scripts/records/catalogue';
 import { waitFor } from '../helpers/waitFor';
 
 jest.setTimeout(120_000);
@@ -47,7 +46,7 @@ describe('end-to-end under Kinesis faults', () => {
       name: 'kinesis-restart',
       inputShards: 2,
       mapping: { batchSize: 20, maximumRetryAttempts: 5, retryDelayMs: 250 },
-      createHandler: (config) => createHandlerWithClients(config, { kinesis, s3 }),
+      clients: { kinesis, s3 },
       wrapHandler: (handler) => gate.wrap(handler),
     });
     const records = interleave(validRecords(table, rows, 110), malformedRecords(table));
@@ -113,7 +112,7 @@ describe('end-to-end under Kinesis faults', () => {
     });
     const scenario = await Scenario.create(emulators, {
       name: 'throttled-output',
-      createHandler: (config) => createHandlerWithClients(config, { kinesis, s3 }),
+      clients: { kinesis, s3 },
     });
     const records = interleave(validRecords(table, rows, 60), malformedRecords(table));
 
@@ -154,7 +153,7 @@ describe('end-to-end under Kinesis faults', () => {
     const scenario = await Scenario.create(emulators, {
       name: 'output-outage',
       mapping: { batchSize: 25, maximumRetryAttempts: 1, retryDelayMs: 250 },
-      createHandler: (config) => createHandlerWithClients(config, { kinesis, s3 }),
+      clients: { kinesis, s3 },
     });
     const log = injectPutRecordsThrottling(kinesis, () => scenario.discards.length === 0);
     const records = interleave(validRecords(table, rows, 50), malformedRecords(table));

@@ -2,12 +2,12 @@
  * `npm audit --omit=dev`: no high or critical advisory in production dependencies unless security/audit-accepted.json
  * accepts it. Needs the registry's audit endpoint; where it does not answer with a report (some registries and
  * mirrors answer 405, or there is no network) the check is reported as skipped with npm's reason — never as passed.
- * test/unit/securityDependencies.test.ts checks the production tree offline either way.
+ * test/unit/scripts/security/productionTree.test.ts checks the production tree offline either way.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { acceptedFindingsSchema, auditVerdict, type AuditVerdict } from '../../scripts/e2e/audit';
+import { acceptedFindingsSchema, auditVerdict, type AuditVerdict } from '../../scripts/security/audit';
 
 const ROOT = path.resolve(__dirname, '../..');
 const ACCEPTED_FILE = 'security/audit-accepted.json';

@@ -5,13 +5,12 @@
 import { createKinesisClient, createS3Client } from '../../functions/adapters/aws-clients';
 import { resetModelCache } from '../../functions/adapters/modelLoader';
 import { DEFAULT_RUN_ID, referenceRunId } from '../../model/src/artifacts';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../scripts/local-stack/emulators';
-import { S3JsonObjects } from '../../scripts/local-stack/ledger-sources';
-import { loadWhiteWine } from '../../scripts/local-stack/wine-records';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../scripts/emulators/emulators';
+import { S3JsonObjects } from '../../scripts/accounting/sources';
+import { loadWhiteWine } from '../../scripts/records/wine';
 import { injectPutObjectFailures } from '../../scripts/e2e/faults';
-import { createHandlerWithClients } from '../../scripts/e2e/handler';
 import { E2E_BUCKET, E2eEmulators, Scenario } from '../../scripts/e2e/pipeline';
-import { interleave, malformedRecords, testSplitRows, validRecords } from '../../scripts/e2e/records';
+import { interleave, malformedRecords, testSplitRows, validRecords } from '../../scripts/records/catalogue';
 import { waitFor } from '../helpers/waitFor';
 
 jest.setTimeout(120_000);
@@ -177,7 +176,7 @@ describe('end-to-end under S3 and model faults', () => {
     );
     const scenario = await Scenario.create(emulators, {
       name: 'quarantine-failure',
-      createHandler: (config) => createHandlerWithClients(config, { kinesis, s3 }),
+      clients: { kinesis, s3 },
     });
     const malformed = malformedRecords(table);
     const records = interleave(validRecords(table, rows, 40), malformed);

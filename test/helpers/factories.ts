@@ -3,14 +3,8 @@
  * integration and local-stack tests: every builder takes overrides and has realistic defaults.
  */
 import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
-import fs from 'node:fs';
-import path from 'node:path';
-import { z } from 'zod';
-import { parseWineCsv } from '../../model/src/data/csv';
-import { DATA_FILE, REPO_ROOT } from '../../model/src/paths';
 import {
   FEATURE_SETS,
-  UCI_FEATURES,
   MODEL_NAME,
   ONNX_IO,
   type FeatureSetName,
@@ -45,7 +39,7 @@ export function sequenceNumber(n: number): string {
 }
 
 /**
- * An input payload (CONVENTIONS §1): `wine_features` restricted to `features` (all eleven by default), values from
+ * An input payload (docs/contract.md §1): `wine_features` restricted to `features` (all eleven by default), values from
  * {@link WHITE_WINE_ROW} unless overridden; `customer_id` unless `null`.
  */
 export function winePayload(
@@ -175,49 +169,4 @@ export function fakeLabel(classes: readonly number[], firstFeature: number): num
   return classes[Math.floor(firstFeature) % classes.length]!;
 }
 
-/** Rows of the UCI white-wine CSV that a committed run held out as its test set, with its recorded results. */
-export interface HeldOutRows {
-  /** One feature object per test row (all eleven features, CSV values), in `test_row_indices` order. */
-  readonly features: Record<UciFeature, number>[];
-  /** True quality of each row. */
-  readonly quality: number[];
-  /** The run's class labels and test confusion matrix (rows: true class, columns: predicted class). */
-  readonly classes: number[];
-  readonly confusionMatrix: number[][];
-}
-
-const heldOutSchema = z.object({
-  split: z.object({ test_row_indices: z.array(z.number().int().nonnegative()) }),
-  test: z.object({
-    confusion_matrix: z.object({
-      labels: z.array(z.number().int()),
-      matrix: z.array(z.array(z.number().int())),
-    }),
-  }),
-});
-
-/**
- * Reads a committed run's held-out test rows from `model/data/winequality-white.csv` using its `metrics.json`.
- *
- * @param runFolder - the run's folder, e.g. `runDir(DEFAULT_RUN_ID)`
- */
-export function heldOutRows(runFolder: string): HeldOutRows {
-  const metrics = heldOutSchema.parse(
-    JSON.parse(fs.readFileSync(path.join(runFolder, 'metrics.json'), 'utf8')),
-  );
-  const file = path.join(REPO_ROOT, DATA_FILE);
-  const table = parseWineCsv(fs.readFileSync(file, 'utf8'), file);
-  const indices = metrics.split.test_row_indices;
-  return {
-    features: indices.map(
-      (i) =>
-        Object.fromEntries(UCI_FEATURES.map((name) => [name, table.columns[name][i]])) as Record<
-          UciFeature,
-          number
-        >,
-    ),
-    quality: indices.map((i) => table.quality[i]!),
-    classes: metrics.test.confusion_matrix.labels,
-    confusionMatrix: metrics.test.confusion_matrix.matrix,
-  };
-}
+export { heldOutRows, type HeldOutRows } from '../../model';

@@ -3,11 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { createTelemetry } from '../../functions/adapters/observability';
-import {
-  DriftMetricName,
-  FEATURE_DIMENSION,
-  SERVICE_DIMENSION,
-} from '../../functions/core/drift/metricNames';
+import { DriftMetricName, FEATURE_DIMENSION, SERVICE_DIMENSION } from '../../functions/contract/metrics';
 import { createHandler } from '../../functions/handler';
 import { driftFeatureProblems, loadInfraConfig } from '../../infra/config/load';
 import type { InfraConfigInput } from '../../infra/config/schema';

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { computeContextHash } from '../../scripts/image/context-hash';
+import { computeContextHash } from '../../infra/image/context-hash';
 import { REPO_ROOT } from '../../infra/paths';
 
 /** Sources of every COPY/ADD that reads the build context (not `--from=<stage>`), continuation lines joined. */
@@ -60,7 +60,7 @@ describe('the repository build context', () => {
   it('includes the lockfile, the build script and the function sources', () => {
     // Prepare / Act / Assess
     expect(files).toEqual(
-      expect.arrayContaining(['Dockerfile', 'package.json', 'package-lock.json', 'scripts/build.ts']),
+      expect.arrayContaining(['Dockerfile', 'package.json', 'package-lock.json', 'scripts/bundle/build.ts']),
     );
     expect(files.some((f) => f.startsWith('functions/'))).toBe(true);
   });

@@ -1,9 +1,9 @@
 import { chmodSync, mkdirSync, mkdtempSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { computeContextHash } from '../../scripts/image/context-hash';
-import { BuildContextError } from '../../scripts/image/errors';
-import { imageTagFor } from '../../scripts/image/tags';
+import { computeContextHash } from '../../infra/image/context-hash';
+import { BuildContextError } from '../../infra/image/errors';
+import { imageTagFor } from '../../infra/image/tags';
 
 /** A small repository-shaped build context with a .dockerignore in the style of the project's. */
 const FILES: Record<string, string> = {
@@ -17,7 +17,7 @@ const FILES: Record<string, string> = {
     '!tsconfig.json',
     '!functions',
     '!model/src',
-    '!scripts/build.ts',
+    '!scripts/bundle/build.ts',
     'functions/**/*.test.ts',
     '**/*.md',
   ].join('\n'),
@@ -31,8 +31,8 @@ const FILES: Record<string, string> = {
   'functions/README.md': '# notes\n',
   'model/src/contract.ts': 'export const C = 1;\n',
   'model/data/winequality-white.csv': 'a;b\n1;2\n',
-  'scripts/build.ts': 'console.log("build");\n',
-  'scripts/demo.ts': 'console.log("demo");\n',
+  'scripts/bundle/build.ts': 'console.log("build");\n',
+  'scripts/local-stack/demo.ts': 'console.log("demo");\n',
   'README.md': '# readme\n',
   'node_modules/left-pad/index.js': 'module.exports = 1;\n',
   'infra/cdktf.out/stacks/stage/cdk.tf.json': '{}',
@@ -49,14 +49,14 @@ const INCLUDED = [
   'functions/handler.ts',
   'functions/core/decode.ts',
   'model/src/contract.ts',
-  'scripts/build.ts',
+  'scripts/bundle/build.ts',
 ];
 /** Files docker never sends: none may move the hash. */
 const EXCLUDED = [
   'functions/core/decode.test.ts',
   'functions/README.md',
   'model/data/winequality-white.csv',
-  'scripts/demo.ts',
+  'scripts/local-stack/demo.ts',
   'README.md',
   'node_modules/left-pad/index.js',
   'infra/cdktf.out/stacks/stage/cdk.tf.json',
@@ -144,7 +144,7 @@ describe('image content hash', () => {
     const before = computeContextHash(root).hash;
 
     // Act
-    chmodSync(path.join(root, 'scripts/build.ts'), 0o755);
+    chmodSync(path.join(root, 'scripts/bundle/build.ts'), 0o755);
 
     // Assess
     expect(computeContextHash(root).hash).not.toBe(before);

@@ -6,16 +6,16 @@ import {
   RepositoryNotFoundException,
 } from '@aws-sdk/client-ecr';
 import { mockClient } from 'aws-sdk-client-mock';
-import { parseImageArguments, type ImageArguments } from '../../scripts/image/arguments';
-import { decodeAuthorizationToken } from '../../scripts/image/ecr-auth';
+import { parseImageArguments, type ImageArguments } from '../../infra/image/arguments';
+import { decodeAuthorizationToken } from '../../infra/image/ecr-auth';
 import {
   BuildContextChangedError,
   CommandFailedError,
   EcrAuthError,
   InvalidImageArgumentsError,
-} from '../../scripts/image/errors';
-import { spawnCommand } from '../../scripts/image/build-and-push';
-import { buildAndPushImage, type Command } from '../../scripts/image/pipeline';
+} from '../../infra/image/errors';
+import { spawnCommand } from '../../infra/image/build-and-push';
+import { buildAndPushImage, type Command } from '../../infra/image/pipeline';
 
 const HASH = '0f'.repeat(32);
 const TAG = `src-${HASH.slice(0, 32)}-amd64`;

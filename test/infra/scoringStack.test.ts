@@ -13,7 +13,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
-import { imageTagFor } from '../../scripts/image/tags';
+import { imageTagFor } from '../../infra/image/tags';
 import {
   CONTENT_HASH,
   PINNED_IMAGE,
@@ -200,7 +200,7 @@ describe('scoring stack', () => {
       const [provisioner] = build.provisioner as { 'local-exec': { command: string; working_dir: string } }[];
       expect(provisioner?.['local-exec'].working_dir).toBe('../../../..');
       expect(provisioner?.['local-exec'].command).toBe(
-        `npx tsx scripts/image/build-and-push.ts --repository-url ${repositoryUrl} ` +
+        `npx tsx infra/image/build-and-push.ts --repository-url ${repositoryUrl} ` +
           `--content-hash ${CONTENT_HASH} --context . --file Dockerfile --platform linux/amd64`,
       );
     });
@@ -286,7 +286,7 @@ describe('scoring stack', () => {
       );
     });
 
-    it('passes the environment of CONVENTIONS §5', () => {
+    it('passes the environment of docs/contract.md §5', () => {
       // Prepare
       const { tf } = synthesized;
       const bucket = ref('aws_s3_bucket', onlyResource(tf, 'aws_s3_bucket').id, 'bucket');

@@ -23,7 +23,7 @@ describe('npm run demo', () => {
     const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
       const child = spawn(
         process.execPath,
-        [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/demo.ts'],
+        [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/local-stack/demo.ts'],
         {
           cwd: ROOT,
           env: { ...process.env, DEMO_TIMEOUT_SECONDS: '150' },

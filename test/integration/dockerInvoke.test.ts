@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { main as invokeMain } from '../../docker/invoke';
 import { DEFAULT_RUN_ID, runDir } from '../../model/src/artifacts';
-import { computeContextHash } from '../../scripts/image/context-hash';
+import { computeContextHash } from '../../infra/image/context-hash';
 
 // Building, staging 45 MB of onnxruntime and loading the model: seconds, not milliseconds.
 jest.setTimeout(120_000);
@@ -68,10 +68,14 @@ describe('the container, without a Docker engine', () => {
       fs.copyFileSync(path.join(ROOT, file), path.join(context, file));
     }
     fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(context, 'node_modules'), 'dir');
-    execFileSync(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/build.ts'], {
-      cwd: context,
-      stdio: 'pipe',
-    });
+    execFileSync(
+      process.execPath,
+      [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/bundle/build.ts'],
+      {
+        cwd: context,
+        stdio: 'pipe',
+      },
+    );
     // The runtime stage: the bundle and the staged onnxruntime in LAMBDA_TASK_ROOT, outside the repository so that
     // nothing resolves from its node_modules.
     taskRoot = path.join(dir, 'var-task');

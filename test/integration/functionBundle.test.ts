@@ -1,5 +1,5 @@
 /**
- * The esbuild bundle the container runs: `scripts/build.ts` builds it, `scripts/invoke.ts` runs its exported handler
+ * The esbuild bundle the container runs: `scripts/bundle/build.ts` builds it, `scripts/bundle/invoke.ts` runs its exported handler
  * on a sample event the way `npm run invoke` does. Catches what only the bundle can break (externals, minified class
  * names, bundler-specific zod loading) and keeps stdout clean for the response.
  */
@@ -27,7 +27,7 @@ function run(script: string, args: string[], env: NodeJS.ProcessEnv = {}) {
 
 describe('the built bundle', () => {
   beforeAll(() => {
-    const build = run('scripts/build.ts', ['--outfile', BUNDLE]);
+    const build = run('scripts/bundle/build.ts', ['--outfile', BUNDLE]);
     if (build.status !== 0) throw new Error(`build failed:\n${build.stderr}`);
   });
 
@@ -38,7 +38,11 @@ describe('the built bundle', () => {
     const env = { TEST_RUN: 'True', MODEL_LOCATION: runDir(DEFAULT_RUN_ID) };
 
     // Act
-    const invoke = run('scripts/invoke.ts', ['--bundle', BUNDLE, 'docker/events/kinesis-mixed.json'], env);
+    const invoke = run(
+      'scripts/bundle/invoke.ts',
+      ['--bundle', BUNDLE, 'docker/events/kinesis-mixed.json'],
+      env,
+    );
 
     // Assess
     expect(invoke.status).toBe(0);
@@ -62,7 +66,11 @@ describe('the built bundle', () => {
     const env = { RUN_ID: 'abc', TEST_RUN: 'maybe' };
 
     // Act
-    const invoke = run('scripts/invoke.ts', ['--bundle', BUNDLE, 'docker/events/kinesis-valid.json'], env);
+    const invoke = run(
+      'scripts/bundle/invoke.ts',
+      ['--bundle', BUNDLE, 'docker/events/kinesis-valid.json'],
+      env,
+    );
 
     // Assess
     expect(invoke.status).toBe(1);

@@ -13,9 +13,9 @@ import {
   LOCAL_REGION,
   startKinesisMock,
   type KinesisMock,
-} from '../../scripts/local-stack/emulators';
-import { StreamTail } from '../../scripts/local-stack/stream-tail';
-import { ensureStream } from '../../scripts/local-stack/streams';
+} from '../../scripts/emulators/emulators';
+import { StreamTail } from '../../scripts/streams/tail';
+import { ensureStream } from '../../scripts/emulators/streams';
 
 jest.setTimeout(90_000);
 

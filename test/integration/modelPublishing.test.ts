@@ -14,7 +14,7 @@ import {
   LOCAL_REGION,
   startS3rver,
   type Emulator,
-} from '../../scripts/local-stack/emulators';
+} from '../../scripts/emulators/emulators';
 
 jest.setTimeout(60_000);
 
@@ -135,13 +135,13 @@ describe('model publishing (s3rver)', () => {
     // Act
     const published = await run(
       tsx,
-      ['model/src/cli/publish.ts', '--run-id', all, '--experiment', '7', ...flags],
+      ['scripts/models/publish.ts', '--run-id', all, '--experiment', '7', ...flags],
       {
         cwd: REPO_ROOT,
         env,
       },
     );
-    const listed = await run(tsx, ['model/src/cli/list.ts', '--experiment', '7', ...flags], {
+    const listed = await run(tsx, ['scripts/models/list.ts', '--experiment', '7', ...flags], {
       cwd: REPO_ROOT,
       env,
     });

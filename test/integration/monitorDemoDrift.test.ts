@@ -19,7 +19,7 @@ describe('npm run demo -- --drift', () => {
     const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
       const child = spawn(
         process.execPath,
-        [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/demo.ts', '--drift'],
+        [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/local-stack/demo.ts', '--drift'],
         { cwd: ROOT, env: { ...process.env, DEMO_TIMEOUT_SECONDS: '150' } },
       );
       let text = '';

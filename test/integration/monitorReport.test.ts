@@ -23,8 +23,8 @@ import {
   startS3rver,
   type Emulator,
   type KinesisMock,
-} from '../../scripts/local-stack/emulators';
-import { ensureStream } from '../../scripts/local-stack/streams';
+} from '../../scripts/emulators/emulators';
+import { ensureStream } from '../../scripts/emulators/streams';
 
 jest.setTimeout(60_000);
 

@@ -8,9 +8,9 @@ import {
   LOCAL_REGION,
   startKinesisMock,
   type KinesisMock,
-} from '../../scripts/local-stack/emulators';
-import { EventSourcePoller, memoryDestination, type KinesisHandler } from '../../scripts/local-stack/poller';
-import { ensureStream } from '../../scripts/local-stack/streams';
+} from '../../scripts/emulators/emulators';
+import { EventSourcePoller, memoryDestination, type KinesisHandler } from '../../scripts/poller';
+import { ensureStream } from '../../scripts/emulators/streams';
 import { waitFor } from '../helpers/waitFor';
 
 jest.setTimeout(60_000);

@@ -9,14 +9,14 @@ import {
   LOCAL_REGION,
   startKinesisMock,
   type KinesisMock,
-} from '../../scripts/local-stack/emulators';
+} from '../../scripts/emulators/emulators';
 import {
   EventSourcePoller,
   memoryDestination,
   type KinesisHandler,
   type PollerConfig,
-} from '../../scripts/local-stack/poller';
-import { ensureStream } from '../../scripts/local-stack/streams';
+} from '../../scripts/poller';
+import { ensureStream } from '../../scripts/emulators/streams';
 import { waitFor } from '../helpers/waitFor';
 
 jest.setTimeout(30_000);

@@ -7,9 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { createKinesisClient, createS3Client } from '../../functions/adapters/aws-clients';
 import { DEFAULT_RUN_ID } from '../../model/src/artifacts';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../scripts/local-stack/emulators';
-import { assertPortFree, freePort } from '../../scripts/local-stack/ports';
-import { StreamTail } from '../../scripts/local-stack/stream-tail';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../scripts/emulators/emulators';
+import { assertPortFree, freePort } from '../../scripts/emulators/ports';
+import { StreamTail } from '../../scripts/streams/tail';
 
 jest.setTimeout(90_000);
 
@@ -202,11 +202,11 @@ describe('npm start', () => {
     fs.writeFileSync(file, `${EXAMPLE}\n${EXAMPLE.replace('123', '124')}\n`);
 
     // Act
-    const put = await runScript('scripts/put-records.ts', ['--local', '--file', file], env).finally(() =>
-      fs.rmSync(folder, { recursive: true, force: true }),
+    const put = await runScript('scripts/streams/put-records.ts', ['--local', '--file', file], env).finally(
+      () => fs.rmSync(folder, { recursive: true, force: true }),
     );
     await waitFor(() => (/2 records → 2 predicted/.test(output) ? true : undefined), 'the batch line');
-    const read = await runScript('scripts/read-predictions.ts', ['--local'], env);
+    const read = await runScript('scripts/streams/read-predictions.ts', ['--local'], env);
 
     // Assess
     expect(put.code).toBe(0);

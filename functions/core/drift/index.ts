@@ -10,7 +10,7 @@ export {
   UNKNOWN_CLASS,
   type BinCounts,
 } from './binning';
-export { DriftMetricName, FEATURE_DIMENSION, SERVICE_DIMENSION } from './metricNames';
+export { DriftMetricName, FEATURE_DIMENSION, SERVICE_DIMENSION } from '../../contract/metrics';
 export {
   createDriftMonitor,
   DEFAULT_WINDOW_RECORDS,

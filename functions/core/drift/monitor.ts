@@ -3,18 +3,12 @@ import { assignBins, assignClasses, tally } from './binning';
 import { populationStabilityIndex } from './psi';
 import { featureShares, type DriftReference } from './reference';
 import { RollingWindow } from './window';
+import { MIN_PSI_RECORDS } from '../../contract/drift';
+
+export { MIN_PSI_RECORDS };
 
 /** Records the rolling window keeps by default (per container). */
 export const DEFAULT_WINDOW_RECORDS = 10_000;
-
-/**
- * Fewest records a PSI is computed from, for a batch or the window. PSI over k bins of n records drawn from the
- * reference itself is not 0 but ≈ (k − 1) / n on average (it behaves like a χ² statistic divided by n), with a long
- * upper tail: at n = 100 and 10 bins the noise alone reaches the 0.1 "moderate" mark often. From 500 records on,
- * samples of the model's held-out rows stay far below it (measured: see `npm run bench` and the drift unit tests).
- * Smaller batches still enter the window, whose PSI is emitted once it holds this many.
- */
-export const MIN_PSI_RECORDS = 500;
 
 /** Options of {@link createDriftMonitor}. */
 export interface DriftMonitorOptions {

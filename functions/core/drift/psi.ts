@@ -6,6 +6,7 @@
  * Risk Scorecards", 2006), used by the metrics' alarms and the report: below 0.1 stable, 0.1–0.25 a moderate shift,
  * above 0.25 a significant shift (drift).
  */
+import { PSI_THRESHOLDS } from '../../contract/drift';
 
 /**
  * Smallest share a bin counts with. An empty bin would make ln(a/e) infinite, so both shares are clamped to at least
@@ -15,8 +16,7 @@
  */
 export const PSI_EPSILON = 1e-4;
 
-/** PSI bounds of the three levels: `< stable` is stable, `≤ drift` moderate, above it drift. */
-export const PSI_THRESHOLDS = { stable: 0.1, drift: 0.25 } as const;
+export { PSI_THRESHOLDS };
 
 /** How a PSI value reads: `stable` (< 0.1), `moderate` (0.1–0.25) or `drift` (> 0.25). */
 export type PsiLevel = 'stable' | 'moderate' | 'drift';

@@ -5,11 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ReadyModel } from '../../../functions/adapters/modelLoader';
 import { fetchModelArtifacts, type ReferenceArtifact } from '../../../functions/adapters/modelStore';
-import {
-  DriftMetricName,
-  FEATURE_DIMENSION,
-  SERVICE_DIMENSION,
-} from '../../../functions/adapters/observability';
+import { DriftMetricName, FEATURE_DIMENSION, SERVICE_DIMENSION } from '../../../functions/contract/metrics';
 import { parseConfig } from '../../../functions/config';
 import { ConfigError } from '../../../functions/errors';
 import { createHandler } from '../../../functions/handler';

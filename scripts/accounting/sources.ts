@@ -1,0 +1,170 @@
+/**
+ * Feeds a {@link Ledger} from where the pipeline's results land: prediction events on the output stream, quarantine
+ * objects (docs/contract.md §4) and on-failure records (the poller's, or Lambda's S3 destination) in S3.
+ */
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import type { FailureObservation, Ledger, PredictionObservation, RejectionObservation } from './ledger';
+import { StreamTail, type TailRecord } from '../streams/tail';
+
+/** Reads a prediction event (docs/contract.md §2) off the output stream; undefined when it is not one. */
+export function toPredictionObservation(record: TailRecord): PredictionObservation | undefined {
+  const text = Buffer.from(record.data).toString('utf8');
+  const event = parseJson(text);
+  if (!isObject(event) || !isObject(event.source) || !isObject(event.prediction)) return undefined;
+  const { shard_id: shardId, sequence_number: sequenceNumber } = event.source;
+  const wineQuality = event.prediction.wine_quality;
+  if (typeof shardId !== 'string' || typeof sequenceNumber !== 'string' || typeof wineQuality !== 'number') {
+    return undefined;
+  }
+  return {
+    shardId,
+    sequenceNumber,
+    wineQuality,
+    arrivedAtMs: record.approximateArrivalTimestamp.getTime(),
+    payload: text,
+    ...(typeof event.version === 'string' ? { version: event.version } : {}),
+  };
+}
+
+/** Reads a quarantine object (docs/contract.md §4); undefined when it lacks `reason` or `source`. */
+export function toRejectionObservation(object: unknown): RejectionObservation | undefined {
+  if (!isObject(object) || typeof object.reason !== 'string' || !isObject(object.source)) return undefined;
+  const { shard_id: shardId, sequence_number: sequenceNumber } = object.source;
+  if (typeof shardId !== 'string' || typeof sequenceNumber !== 'string') return undefined;
+  return { shardId, sequenceNumber, reason: object.reason };
+}
+
+/** Reads an on-failure record: its condition and the sequence numbers of the records it carries. */
+export function toFailureObservation(object: unknown): FailureObservation | undefined {
+  if (!isObject(object) || !isObject(object.requestContext) || !isObject(object.KinesisBatchInfo))
+    return undefined;
+  const condition = object.requestContext.condition;
+  const shardId = object.KinesisBatchInfo.shardId;
+  const records =
+    isObject(object.payload) && Array.isArray(object.payload.Records) ? object.payload.Records : [];
+  const sequenceNumbers = (records as unknown[])
+    .map((r) => (isObject(r) && isObject(r.kinesis) ? r.kinesis.sequenceNumber : undefined))
+    .filter((s): s is string => typeof s === 'string');
+  if (typeof condition !== 'string' || typeof shardId !== 'string') return undefined;
+  return { shardId, sequenceNumbers, condition };
+}
+
+/** New JSON objects under an S3 prefix since the previous call (each key is read once). */
+export class S3JsonObjects {
+  private readonly seen = new Set<string>();
+
+  constructor(
+    private readonly client: S3Client,
+    readonly bucket: string,
+    readonly prefix: string,
+  ) {}
+
+  async poll(): Promise<unknown[]> {
+    const fresh: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix, ContinuationToken: token }),
+      );
+      for (const { Key } of page.Contents ?? []) if (Key && !this.seen.has(Key)) fresh.push(Key);
+      token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
+    } while (token !== undefined);
+    const objects = await Promise.all(
+      fresh.map(async (key) => {
+        const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+        this.seen.add(key);
+        return parseJson((await out.Body?.transformToString('utf8')) ?? '');
+      }),
+    );
+    return objects;
+  }
+}
+
+export interface LedgerSourcesOptions {
+  readonly kinesis: KinesisClient;
+  readonly s3: S3Client;
+  readonly predictionsStream: string;
+  readonly bucket: string;
+  /** Key prefix of quarantine objects, e.g. `quarantine/`. */
+  readonly quarantinePrefix: string;
+  /** Key prefix of on-failure records, e.g. `esm-failures/`. */
+  readonly onFailurePrefix: string;
+}
+
+/** Counts of what the sources held, per source. */
+export interface SourceCounts {
+  /** Output stream records. */
+  outputRecords: number;
+  /** Quarantine objects. */
+  quarantineObjects: number;
+  /** On-failure objects. */
+  onFailureObjects: number;
+}
+
+/** Everything the ledger needs, polled together. */
+export class LedgerSources {
+  /** Running totals of everything {@link collect} read. */
+  readonly read: SourceCounts = { outputRecords: 0, quarantineObjects: 0, onFailureObjects: 0 };
+  /** Of those, what is not a prediction event, quarantine document or on-failure record (should stay zero). */
+  readonly unreadable: SourceCounts = { outputRecords: 0, quarantineObjects: 0, onFailureObjects: 0 };
+
+  private constructor(
+    private readonly tail: StreamTail,
+    private readonly quarantine: S3JsonObjects,
+    private readonly failures: S3JsonObjects,
+  ) {}
+
+  static async open(options: LedgerSourcesOptions): Promise<LedgerSources> {
+    return new LedgerSources(
+      await StreamTail.open(options.kinesis, options.predictionsStream, 'TRIM_HORIZON'),
+      new S3JsonObjects(options.s3, options.bucket, options.quarantinePrefix),
+      new S3JsonObjects(options.s3, options.bucket, options.onFailurePrefix),
+    );
+  }
+
+  /** One round: new predictions, quarantine objects and on-failure records go into the ledger. */
+  async collect(ledger: Ledger): Promise<void> {
+    const [records, rejections, failures] = await Promise.all([
+      this.tail.poll(),
+      this.quarantine.poll(),
+      this.failures.poll(),
+    ]);
+    this.read.outputRecords += records.length;
+    this.read.quarantineObjects += rejections.length;
+    this.read.onFailureObjects += failures.length;
+    for (const record of records) {
+      const observation = toPredictionObservation(record);
+      if (observation) ledger.observePrediction(observation);
+      else this.unreadable.outputRecords += 1;
+    }
+    for (const object of rejections) {
+      const observation = toRejectionObservation(object);
+      if (observation) ledger.observeRejection(observation);
+      else this.unreadable.quarantineObjects += 1;
+    }
+    for (const object of failures) {
+      const observation = toFailureObservation(object);
+      if (observation) ledger.observeFailure(observation);
+      else this.unreadable.onFailureObjects += 1;
+    }
+  }
+
+  close(): void {
+    this.tail.close();
+  }
+}
+
+type JsonObject = Record<string, unknown>;
+
+function isObject(value: unknown): value is JsonObject {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
