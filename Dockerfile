@@ -15,10 +15,12 @@ ARG LAMBDA_BASE_IMAGE=public.ecr.aws/lambda/nodejs:22
 
 FROM ${BUILD_IMAGE} AS build
 WORKDIR /build
-# Dependencies first, cached until the lockfile changes. .npmrc must be here: it skips onnxruntime-node's install
-# script, which downloads CUDA binaries from outside the npm registry (the CPU runtime ships inside the package).
+# Dependencies first, cached until the lockfile changes. onnxruntime-node's install script only downloads CUDA
+# binaries from outside the npm registry (the CPU runtime ships inside the package). npm >= 11.16 skips it because
+# package.json's allowScripts denies it; this image's npm may be older and ignore that field, so the script is also
+# told to skip through its own variable (docs/development.md).
 COPY package.json package-lock.json .npmrc ./
-RUN npm ci --no-audit --no-fund
+RUN ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY scripts/bundle/build.ts scripts/bundle/
 COPY model/src/contract.ts model/src/
