@@ -1,6 +1,6 @@
 // Stages the only node_modules the Lambda image needs next to the bundle: onnxruntime-node (its JavaScript and the
 // native binaries of ONE Linux architecture) and onnxruntime-common, the one package it requires at run time. Its
-// other dependencies (adm-zip, global-agent) serve only its install script, which the build skips (.npmrc).
+// other dependencies (adm-zip, global-agent) serve only its install script, which the build skips (docs/development.md).
 // Everything else is inside dist/handler.js. Plain CommonJS without dependencies: it runs in the Dockerfile's build
 // stage before anything is compiled, and in the container tests.
 //

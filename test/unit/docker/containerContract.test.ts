@@ -221,13 +221,15 @@ describe('Dockerfile', () => {
     expect(excluded).toEqual([]);
   });
 
-  it('has .npmrc (onnxruntime install skip) in place before npm ci', () => {
+  it("skips onnxruntime-node's CUDA download in npm ci whatever the npm version, with .npmrc in place", () => {
     // Act
     const npmrcAt = build.steps.findIndex((s) => s.op === 'COPY' && s.args.split(/\s+/).includes('.npmrc'));
     const ciAt = build.steps.findIndex((s) => s.op === 'RUN' && /\bnpm ci\b/.test(s.args));
+    const ci = build.steps[ciAt];
 
-    // Assess
-    expect(read('.npmrc')).toMatch(/^onnxruntime-node-install=skip$/m);
+    // Assess: npm >= 11.16 honours package.json's allowScripts denial; the image's npm may be older, so the script's
+    // own variable must be set on the npm ci command itself (docs/development.md).
+    expect(ci?.args).toMatch(/^ONNXRUNTIME_NODE_INSTALL=skip npm ci\b/);
     expect(npmrcAt).toBeGreaterThanOrEqual(0);
     expect(npmrcAt).toBeLessThan(ciAt);
   });
