@@ -10,7 +10,9 @@
  * interleaved (a, b, c, d per repetition, so each ratio compares runs that saw the same machine load), and prints
  * medians of wall-clock and process CPU time and of the per-repetition ratios b/a (our core's overhead over the model
  * itself), c/b (what batching buys) and d/b (what drift monitoring costs next to the core, which is itself only part
- * of the handler's time). Targets: b/a ≤ 1.3, c/b ≥ 10, d/b ≤ 0.05 (wall clock). Without `--run`: both committed runs.
+ * of the handler's time). Targets: b/a ≤ 1.3, d/b ≤ 0.05 (wall clock). c/b has none: the target for batched over
+ * record-at-a-time (≥ 10×) is end to end, PutRecord round trips included (`npm run bench:e2e`). Without `--run`: both
+ * committed runs.
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -26,7 +28,6 @@ import type { InputRecord } from '../../functions/core/types';
 import { createRecordValidator, type ValidRecord } from '../../functions/core/validate';
 
 const TARGET_B_OVER_A = 1.3;
-const TARGET_C_OVER_B = 10;
 const TARGET_D_OVER_B = 0.05;
 
 const { values: args } = parseArgs({
@@ -194,8 +195,8 @@ async function main() {
     console.log(line('(d) drift: bin, window, PSI (same tensor)', 'd'));
     console.log(
       `  b/a = ${ratios.ba.toFixed(2)} (target ≤ ${TARGET_B_OVER_A}: ${verdict(ratios.ba <= TARGET_B_OVER_A)}; ` +
-        `cpu ${ratios.baCpu.toFixed(2)})   c/b = ${ratios.cb.toFixed(1)} (target ≥ ${TARGET_C_OVER_B}: ` +
-        `${verdict(ratios.cb >= TARGET_C_OVER_B)}; cpu ${ratios.cbCpu.toFixed(1)})`,
+        `cpu ${ratios.baCpu.toFixed(2)})   c/b = ${ratios.cb.toFixed(1)} (compute only; the ≥ 10× target is ` +
+        `end to end: npm run bench:e2e; cpu ${ratios.cbCpu.toFixed(1)})`,
     );
     // b ≥ a always, so c/a bounds what batching can buy with this model, whatever the core costs.
     console.log(

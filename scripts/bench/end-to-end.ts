@@ -38,7 +38,7 @@ const TARGET_RATIO = 10;
 const { values: args } = parseArgs({
   options: {
     records: { type: 'string', default: '10000' },
-    // kinesis-local's cost per record written grows with the records already in the shard (TOOLCHAIN-NOTES): 16
+    // kinesis-local's cost per record written grows with the records already in the shard (docs/benchmarks.md): 16
     // shards keep the default run at 625 records per shard, so the emulator's artifact stays small for both designs.
     shards: { type: 'string', default: '16' },
     reps: { type: 'string', default: '1' },
