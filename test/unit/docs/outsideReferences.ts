@@ -96,7 +96,8 @@ export function outsideReferences(
     const at = (match: string, rule: string) => found.push({ file, line: index + 1, text: match, rule });
     for (const match of content.matchAll(SHELF_NAMES)) {
       const name = match[1] ?? '';
-      if (!trackedNames.has(name.replace(/ §$/, '.md'))) at(name, 'names a shelf document outside the repository');
+      if (!trackedNames.has(name.replace(/ §$/, '.md')))
+        at(name, 'names a shelf document outside the repository');
     }
     for (const match of content.matchAll(SHELF_FOLDER))
       at(match[0], 'points at the shelf folder outside the repository');

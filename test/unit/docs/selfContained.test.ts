@@ -70,7 +70,10 @@ describe('references outside the repository', () => {
     ['functions/adapters/modelStore.ts', "import { ModelLoadError } from '../errors';"],
     ['infra/constructs/scoring-image.ts', " *  e.g. `../../../..` from the synthesized stack's directory"],
     ['docs/contract.md', 'See [the model](model.md) and [README](../README.md#architecture).'],
-    ['README.md', 'Docs: [docs/contract.md](docs/contract.md), https://example.com/home/alice/x, /tmp/work/x.'],
+    [
+      'README.md',
+      'Docs: [docs/contract.md](docs/contract.md), https://example.com/home/alice/x, /tmp/work/x.',
+    ],
     ['docker/s3rver/Dockerfile', 'WORKDIR /home/node'],
     ['scripts/x.ts', 'const all = [...rows, ...more]; // 1..5'],
     ['.ci/run', 'cd "$(dirname "$0")/.."'],
