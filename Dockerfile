@@ -8,7 +8,7 @@
 #   docker build --platform linux/arm64 -t wine-quality-scorer .   # Lambda arm64
 #
 # Adds ≈46 MiB to the base image (measured: bundle 0.7 MiB + source map 1.2 MiB + onnxruntime-node linux-x64 44.1
-# MiB); see the README for the estimate of the whole image.
+# MiB); docs/docker-compose.md has the estimate of the whole image and how to measure it.
 
 ARG BUILD_IMAGE=node:22-bookworm-slim
 ARG LAMBDA_BASE_IMAGE=public.ecr.aws/lambda/nodejs:22

@@ -7,7 +7,7 @@ import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { z } from 'zod';
 import { DEFAULT_EXPERIMENT_ID, RUN_ID_PATTERN } from '../../model/src/contract';
 
-/** Every variable the local stack reads, with its default, for `--help` and the README table. */
+/** Every variable the local stack reads, with its default, for `--help` and docs/contract.md §7. */
 export const LOCAL_STACK_VARIABLES = {
   LOCAL_KINESIS_PORT: ['4568', 'kinesis-mock plain-HTTP port'],
   LOCAL_S3_PORT: ['4569', 's3rver port'],

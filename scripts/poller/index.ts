@@ -1,6 +1,6 @@
 /**
  * The local event-source poller: Lambda's Kinesis event source mapping, in-process. See `poller.ts` for the entry
- * point and the README's semantics table for how each mapping setting behaves here.
+ * point and docs/local-stack.md's semantics table for how each mapping setting behaves here.
  */
 export { EventSourcePoller, type PollerConfig } from './poller';
 export {

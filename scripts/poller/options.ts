@@ -1,7 +1,7 @@
 /**
  * Event source mapping options: the subset of Lambda's `CreateEventSourceMapping` parameters that apply to a Kinesis
  * stream, with Lambda's defaults and ranges. Durations are milliseconds (Lambda takes seconds) so tests can use short
- * windows and ages; the README's semantics table maps each option to its Lambda parameter.
+ * windows and ages; docs/local-stack.md's semantics table maps each option to its Lambda parameter.
  */
 import { PollerConfigError } from './errors';
 

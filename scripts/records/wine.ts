@@ -24,7 +24,7 @@ export function wineRecord(
 }
 
 /**
- * The README's example record for a model: row 0 of the white-wine CSV restricted to the model's features, customer
+ * The documented example record for a model (what `npm start` prints): row 0 of the white-wine CSV restricted to the model's features, customer
  * 123, written with a space after each colon and comma. For the 3-feature model it is exactly docs/contract.md §1:
  * `{"wine_features": {"alcohol": 8.8, "volatile acidity": 0.27, "sulphates": 0.45}, "customer_id": 123}`.
  */
