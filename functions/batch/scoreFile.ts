@@ -25,7 +25,7 @@ import {
   type RowReader,
 } from './format';
 import { isBlank, splitLines } from './lines';
-import { csvOutputHeader, predictionLine, rejectLine, type OutputFormat } from './outputs';
+import { createPredictionLineWriter, csvOutputHeader, rejectLine, type OutputFormat } from './outputs';
 
 /** Where text goes; `write` resolves once the text is accepted (so a slow destination applies back-pressure). */
 export interface TextSink {
@@ -102,6 +102,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<BatchSummary
   const encode = createPredictionEncoder<FileCoordinates>(model);
   const classCount = model.classes.length;
   const confusion = new ConfusionCounts();
+  const predictionLine = createPredictionLineWriter(options.predictionsFormat);
 
   let reader: RowReader | undefined;
   let format: InputFormat | undefined = options.format;
@@ -146,7 +147,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<BatchSummary
       const record = valid[row] as ValidRecord;
       const source = { file, line: lines[row] as number };
       const event = encode(row, scores.labels, scores.probabilities, source, record.customerId);
-      out[row] = predictionLine(event, options.predictionsFormat);
+      out[row] = predictionLine(event);
       const truth = labels[row];
       if (truth !== undefined) confusion.add(truth, event.prediction.wine_quality);
     }
