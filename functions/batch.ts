@@ -59,7 +59,7 @@ export function createBatchHandler(dependencies: BatchHandlerDependencies): Batc
   const { logger, metrics } = telemetry;
 
   function refuse(input: string, reason: BatchRefusal, message: string): BatchFileResult {
-    logger.error('batch file refused', { input, reason, message });
+    logger.error('batch file refused', { input, reason, problem: message });
     metrics.addMetric(BatchMetricName.filesRefused, MetricUnit.Count, 1);
     metrics
       .singleMetric()
