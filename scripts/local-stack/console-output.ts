@@ -94,7 +94,7 @@ export function readyBanner(input: BannerInput): string {
     cliCommands(input),
     '',
     'Or with the scripts: npm run put-records -- --local --file <records.jsonl>; npm run read-predictions -- --local --follow',
-    'One line per batch (and per dropped file) follows. Ctrl-C stops everything.',
+    'One line per batch follows, and one per dropped batch file. Ctrl-C stops everything.',
   ].join('\n');
 }
 
