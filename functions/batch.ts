@@ -25,11 +25,18 @@ import { BatchMetricName, BatchRefusal, REASON_DIMENSION } from './contract/metr
 
 /** What became of one object of the event. */
 export type BatchFileResult =
-  | ({ readonly status: 'scored'; readonly input: string; readonly output: string; readonly rejects: string } & Pick<
-      BatchSummary,
-      'rows' | 'predicted' | 'rejected' | 'rejectedByReason' | 'durationMs'
-    >)
-  | { readonly status: 'refused'; readonly input: string; readonly reason: BatchRefusal; readonly message: string }
+  | ({
+      readonly status: 'scored';
+      readonly input: string;
+      readonly output: string;
+      readonly rejects: string;
+    } & Pick<BatchSummary, 'rows' | 'predicted' | 'rejected' | 'rejectedByReason' | 'durationMs'>)
+  | {
+      readonly status: 'refused';
+      readonly input: string;
+      readonly reason: BatchRefusal;
+      readonly message: string;
+    }
   | { readonly status: 'skipped'; readonly input: string; readonly message: string };
 
 /** The handler's response: one result per event record, in order (logged too; Lambda ignores it for S3 events). */
@@ -37,7 +44,10 @@ export interface BatchHandlerResponse {
   readonly files: readonly BatchFileResult[];
 }
 
-export type BatchHandler = (event: S3Event, context?: Pick<Context, 'getRemainingTimeInMillis'>) => Promise<BatchHandlerResponse>;
+export type BatchHandler = (
+  event: S3Event,
+  context?: Pick<Context, 'getRemainingTimeInMillis'>,
+) => Promise<BatchHandlerResponse>;
 
 /** What the batch handler is assembled from. */
 export interface BatchHandlerDependencies {

@@ -69,7 +69,10 @@ export function parseBatchConfig(env: NodeJS.ProcessEnv = process.env): BatchCon
   let model;
   try {
     // The stream parser's output requirements (stream name, quarantine) do not apply: TEST_RUN switches them off.
-    model = parseConfig({ ...Object.fromEntries(MODEL_VARIABLES.map((name) => [name, env[name]])), TEST_RUN: 'True' });
+    model = parseConfig({
+      ...Object.fromEntries(MODEL_VARIABLES.map((name) => [name, env[name]])),
+      TEST_RUN: 'True',
+    });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     problems.push(...error.problems);

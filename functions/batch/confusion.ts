@@ -41,7 +41,9 @@ export class ConfusionCounts {
       for (const predicted of row.keys()) seen.add(predicted);
     }
     const labels = [...seen].sort((a, b) => a - b);
-    const matrix = labels.map((truth) => labels.map((predicted) => this.#counts.get(truth)?.get(predicted) ?? 0));
+    const matrix = labels.map((truth) =>
+      labels.map((predicted) => this.#counts.get(truth)?.get(predicted) ?? 0),
+    );
     return { labels, matrix };
   }
 }

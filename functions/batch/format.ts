@@ -112,7 +112,7 @@ export function parseCsvHeader(
 /** The cells of one line, or `undefined` when the line is not valid CSV under that delimiter. */
 function parseLine(line: string, delimiter: string): string[] | undefined {
   try {
-    const records = parseCsv(line, { delimiter, relax_column_count: true }) as string[][];
+    const records = parseCsv<string[]>(line, { delimiter, relax_column_count: true });
     return records[0];
   } catch {
     return undefined;
@@ -148,7 +148,10 @@ export function createCsvRowReader(layout: CsvLayout, features: readonly string[
     return {
       payload: {
         ok: true,
-        value: customerId === undefined ? { wine_features: wineFeatures } : { wine_features: wineFeatures, customer_id: customerId },
+        value:
+          customerId === undefined
+            ? { wine_features: wineFeatures }
+            : { wine_features: wineFeatures, customer_id: customerId },
       },
       label: labelColumn === undefined ? undefined : integerLabel(cellValue(cells[labelColumn])),
     };
@@ -173,7 +176,7 @@ function splitCells(text: string, delimiter: string, last: number): string[] {
 
 function quotedCells(text: string, delimiter: string, at: { file: string; line: number }): string[] {
   try {
-    return (parseCsv(text, { delimiter, relax_column_count: true }) as string[][])[0] ?? [];
+    return parseCsv<string[]>(text, { delimiter, relax_column_count: true })[0] ?? [];
   } catch (error) {
     const column = (error as { column?: unknown }).column;
     throw new BatchFileError(

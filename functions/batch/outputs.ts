@@ -67,7 +67,8 @@ export function createPredictionLineWriter(format: OutputFormat): PredictionLine
       quotedKeys = keys.map((key, i) => `${i === 0 ? '' : ','}${JSON.stringify(key)}:`);
     }
     let byClass = '';
-    for (let i = 0; i < keys.length; i++) byClass += quotedKeys[i] + probability(probabilities[keys[i] as string]);
+    for (let i = 0; i < keys.length; i++)
+      byClass += `${quotedKeys[i] as string}${probability(probabilities[keys[i] as string])}`;
     const customerId =
       prediction.customer_id === undefined
         ? ''

@@ -61,7 +61,10 @@ export function decodeJsonBytes(
   maxBytes: number = DEFAULT_MAX_RECORD_BYTES,
 ): StepResult<unknown> {
   if (bytes.length > maxBytes) {
-    return refuse(RejectionReason.tooLarge, `payload is ${bytes.length} bytes, more than the ${maxBytes}-byte cap`);
+    return refuse(
+      RejectionReason.tooLarge,
+      `payload is ${bytes.length} bytes, more than the ${maxBytes}-byte cap`,
+    );
   }
   const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
   // isUtf8 + toString is ≈30% cheaper than a fatal TextDecoder (measured), with the same verdict.

@@ -22,7 +22,9 @@ export type PredictionEncoder<S = SourceCoordinates> = (
  * const encode = createPredictionEncoder(model);
  * encode(0, scores.labels, scores.probabilities, record.source, 123);
  */
-export function createPredictionEncoder<S = SourceCoordinates>(model: ModelDescription): PredictionEncoder<S> {
+export function createPredictionEncoder<S = SourceCoordinates>(
+  model: ModelDescription,
+): PredictionEncoder<S> {
   const classes = model.classes;
   const keys = classes.map(String);
   const columnOf = new Map(classes.map((label, column) => [label, column]));

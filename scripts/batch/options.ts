@@ -122,16 +122,20 @@ export function parsePredictArgs(
   }
   const format = values.format;
   if (format !== undefined && !(INPUT_FORMATS as readonly string[]).includes(format)) {
-    throw new PredictUsageError(`--format must be one of ${INPUT_FORMATS.join(', ')}, got ${JSON.stringify(format)}`);
+    throw new PredictUsageError(
+      `--format must be one of ${INPUT_FORMATS.join(', ')}, got ${JSON.stringify(format)}`,
+    );
   }
   const rejects = values.rejects;
   for (const [flag, value] of [
     ['--output', output],
     ['--rejects', rejects],
   ] as const) {
-    if (value !== undefined && value === input) throw new PredictUsageError(`${flag} must not be the input file`);
+    if (value !== undefined && value === input)
+      throw new PredictUsageError(`${flag} must not be the input file`);
   }
-  if (rejects !== undefined && rejects === output) throw new PredictUsageError('--rejects must differ from --output');
+  if (rejects !== undefined && rejects === output)
+    throw new PredictUsageError('--rejects must differ from --output');
   return Object.freeze({
     input,
     output,
@@ -154,7 +158,9 @@ function whole(flag: string, value: string | undefined, fallback: number, min: n
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < min || n > max) {
-    throw new PredictUsageError(`${flag} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
+    throw new PredictUsageError(
+      `${flag} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`,
+    );
   }
   return n;
 }

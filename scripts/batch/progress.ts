@@ -24,7 +24,10 @@ const PLAIN_INTERVAL_MS = 5_000;
 /** One progress line: `123,456 rows · 45,678 rows/s · 34% · ETA 0:12`. */
 export function progressLine(progress: BatchProgress, totalBytes: number | undefined): string {
   const rate = progress.elapsedMs > 0 ? (progress.rows / progress.elapsedMs) * 1000 : 0;
-  const parts = [`${progress.rows.toLocaleString('en-US')} rows`, `${Math.round(rate).toLocaleString('en-US')} rows/s`];
+  const parts = [
+    `${progress.rows.toLocaleString('en-US')} rows`,
+    `${Math.round(rate).toLocaleString('en-US')} rows/s`,
+  ];
   if (totalBytes !== undefined && totalBytes > 0 && progress.bytesRead > 0) {
     const share = Math.min(1, progress.bytesRead / totalBytes);
     parts.push(`${Math.floor(share * 100)}%`);
@@ -50,7 +53,11 @@ export function clock(ms: number): string {
  */
 export function createProgressReporter(
   stream: ProgressStream,
-  options: { readonly enabled: boolean; readonly totalBytes: number | undefined; readonly now?: () => number },
+  options: {
+    readonly enabled: boolean;
+    readonly totalBytes: number | undefined;
+    readonly now?: () => number;
+  },
 ): ProgressReporter {
   if (!options.enabled) return { update: () => undefined, finish: () => undefined };
   const now = options.now ?? (() => performance.now());

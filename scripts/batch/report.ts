@@ -80,7 +80,10 @@ const count = (n: number) => n.toLocaleString('en-US');
 
 /** The summary as text, one fact per line. */
 export function summaryText(report: PredictReport, signature: RunContext['signature']): string {
-  const format = report.format === 'csv' ? `CSV, "${report.delimiter === '\t' ? '\\t' : report.delimiter}"-separated` : 'JSON Lines';
+  const format =
+    report.format === 'csv'
+      ? `CSV, "${report.delimiter === '\t' ? '\\t' : report.delimiter}"-separated`
+      : 'JSON Lines';
   const reasons = Object.entries(report.rejected_by_reason)
     .map(([reason, n]) => `${reason} ${count(n)}`)
     .join(', ');
@@ -109,6 +112,8 @@ function matrixText(labels: readonly number[], matrix: readonly (readonly number
   const cell = (text: string) => text.padStart(width);
   return [
     `${cell('')}${labels.map((l) => cell(String(l))).join('')}`,
-    ...labels.map((label, t) => `${cell(String(label))}${(matrix[t] ?? []).map((n) => cell(String(n))).join('')}`),
+    ...labels.map(
+      (label, t) => `${cell(String(label))}${(matrix[t] ?? []).map((n) => cell(String(n))).join('')}`,
+    ),
   ];
 }

@@ -43,10 +43,13 @@ const s3Folder = z.string().transform(parseS3Folder);
  */
 export function resolveModelLocation(options: PredictOptions): ModelLocation {
   if (options.modelLocation !== undefined) {
-    if (!options.modelLocation.startsWith('s3://')) return { kind: 'local', directory: options.modelLocation };
+    if (!options.modelLocation.startsWith('s3://'))
+      return { kind: 'local', directory: options.modelLocation };
     const parsed = s3Folder.safeParse(options.modelLocation);
     if (!parsed.success) {
-      throw new PredictUsageError(`--model-location ${options.modelLocation} ${parsed.error.issues[0]?.message ?? ''}`);
+      throw new PredictUsageError(
+        `--model-location ${options.modelLocation} ${parsed.error.issues[0]?.message ?? ''}`,
+      );
     }
     return { kind: 's3', ...parsed.data };
   }
@@ -78,8 +81,8 @@ export function outputFormatOf(output: string): OutputFormat {
 export async function runPredict(options: PredictOptions, io: PredictIo): Promise<number> {
   const outputs: OpenedOutput[] = [];
   let s3 = io.s3;
-  const needsS3 = [options.input, options.output, options.rejects ?? '', options.modelLocation ?? ''].some((l) =>
-    l.startsWith('s3://'),
+  const needsS3 = [options.input, options.output, options.rejects ?? '', options.modelLocation ?? ''].some(
+    (l) => l.startsWith('s3://'),
   );
   let model: LoadedModel | undefined;
   try {
@@ -94,7 +97,10 @@ export async function runPredict(options: PredictOptions, io: PredictIo): Promis
     outputs.push(await openOutput(output, s3));
     outputs.push(await openOutput(rejects, s3));
     const [predictions, rejected] = outputs as [OpenedOutput, OpenedOutput];
-    const progress = createProgressReporter(io.stderr, { enabled: options.progress, totalBytes: opened.size });
+    const progress = createProgressReporter(io.stderr, {
+      enabled: options.progress,
+      totalBytes: opened.size,
+    });
 
     const summary = await scoreFile({
       file: describeLocation(input),

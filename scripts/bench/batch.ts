@@ -60,6 +60,15 @@ function uciRows(): { table: WineTable; index: number }[] {
   return tables.flatMap((table) => Array.from({ length: table.rows }, (_, index) => ({ table, index })));
 }
 
+type UciRow = ReturnType<typeof uciRows>[number];
+
+/** Row `i` of the cycle. */
+function rowAt(rows: readonly UciRow[], i: number): UciRow {
+  const row = rows[i % rows.length];
+  if (row === undefined) throw new Error('the UCI files have no rows');
+  return row;
+}
+
 /** Writes the UCI rows cycled to `count` data rows as a UCI CSV, streaming. */
 async function writeCsv(file: string, count: number, rows: ReturnType<typeof uciRows>): Promise<void> {
   const out = fs.createWriteStream(file);
@@ -67,7 +76,7 @@ async function writeCsv(file: string, count: number, rows: ReturnType<typeof uci
   out.write(`${columns.map((c) => `"${c}"`).join(';')}\n`);
   let text = '';
   for (let i = 0; i < count; i++) {
-    const { table, index } = rows[i % rows.length]!;
+    const { table, index } = rowAt(rows, i);
     const cells = UCI_FEATURES.map((f) => String(table.columns[f][index]));
     text += `${cells.join(';')};${table.quality[index]}\n`;
     if (text.length > 1 << 20) {
@@ -80,7 +89,12 @@ async function writeCsv(file: string, count: number, rows: ReturnType<typeof uci
 }
 
 /** Bare `session.run` over the same rows in the same batches: rows/s. */
-async function bareRowsPerSecond(runId: string, count: number, batchSize: number, rows: ReturnType<typeof uciRows>) {
+async function bareRowsPerSecond(
+  runId: string,
+  count: number,
+  batchSize: number,
+  rows: ReturnType<typeof uciRows>,
+) {
   const model = await loadModel({ kind: 'local', directory: runDir(runId) }, { intraOpNumThreads: 1 });
   const { signature } = model;
   const features = signature.features as readonly (typeof UCI_FEATURES)[number][];
@@ -90,12 +104,13 @@ async function bareRowsPerSecond(runId: string, count: number, batchSize: number
     const n = Math.min(batchSize, count - start);
     const data = new Float32Array(n * features.length);
     for (let r = 0; r < n; r++) {
-      const { table, index } = rows[(start + r) % rows.length]!;
-      features.forEach((f, j) => (data[r * features.length + j] = table.columns[f][index]!));
+      const { table, index } = rowAt(rows, start + r);
+      features.forEach((f, j) => (data[r * features.length + j] = table.columns[f][index] ?? Number.NaN));
     }
     tensors.push(new Tensor('float32', data, [n, features.length]));
   }
-  await model.scorer.session.run({ [signature.onnx.input]: tensors[0]! }, fetches); // warm-up
+  const [first] = tensors;
+  if (first) await model.scorer.session.run({ [signature.onnx.input]: first }, fetches); // warm-up
   const started = performance.now();
   for (const tensor of tensors) await model.scorer.session.run({ [signature.onnx.input]: tensor }, fetches);
   const ms = performance.now() - started;
@@ -108,8 +123,21 @@ async function predict(input: string, output: string, runId: string, batchSize: 
   const started = performance.now();
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join(REPO_ROOT, 'scripts/batch/predict.ts'), '--input', input, '--output', output,
-      '--run-id', runId, '--batch-size', String(batchSize), '--json', '--no-progress'],
+    [
+      '--import',
+      'tsx',
+      path.join(REPO_ROOT, 'scripts/batch/predict.ts'),
+      '--input',
+      input,
+      '--output',
+      output,
+      '--run-id',
+      runId,
+      '--batch-size',
+      String(batchSize),
+      '--json',
+      '--no-progress',
+    ],
     { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let stdout = '';
@@ -132,7 +160,11 @@ async function main() {
     const little = path.join(dir, `rows-${small}.csv`);
     await writeCsv(big, count, rows);
     await writeCsv(little, small, rows);
-    const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+    const load = () =>
+      os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ');
     console.log(
       `\nbatch inference: run ${runId}, generated UCI CSVs of ${count.toLocaleString('en-US')} and ` +
         `${small.toLocaleString('en-US')} rows (${(fs.statSync(big).size / MIB).toFixed(1)} MiB), batches of ` +
@@ -145,11 +177,13 @@ async function main() {
     const smallRun = await predict(little, path.join(dir, 'small.jsonl'), runId, batchSize);
     const bare = (bareBefore + bareAfter) / 2;
     const ratio = large.report.rows_per_second / bare;
-    const withStartup = (count / large.processMs) * 1000 / bare;
+    const withStartup = ((count / large.processMs) * 1000) / bare;
     const growth = large.report.max_rss_bytes - smallRun.report.max_rss_bytes;
     const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
     const rate = (n: number) => Math.round(n).toLocaleString('en-US').padStart(9);
-    console.log(`  bare session.run, same rows and batches  ${rate(bare)} rows/s (before ${rate(bareBefore).trim()}, after ${rate(bareAfter).trim()})`);
+    console.log(
+      `  bare session.run, same rows and batches  ${rate(bare)} rows/s (before ${rate(bareBefore).trim()}, after ${rate(bareAfter).trim()})`,
+    );
     console.log(
       `  npm run predict, ${count.toLocaleString('en-US')} rows          ${rate(large.report.rows_per_second)} rows/s ` +
         `(session.run ${(large.report.inference_ms / 1000).toFixed(1)} s of ${(large.report.wall_ms / 1000).toFixed(1)} s; ` +

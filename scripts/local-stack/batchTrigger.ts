@@ -48,7 +48,10 @@ export function createBatchTrigger(options: {
   readonly bucket: string;
   readonly handler: () => BatchHandler | undefined;
   readonly onOutcome: (outcome: BatchTriggerOutcome) => void;
-}): { onObjectCreated: (bucket: string, key: string, size: number | undefined) => void; idle: () => Promise<void> } {
+}): {
+  onObjectCreated: (bucket: string, key: string, size: number | undefined) => void;
+  idle: () => Promise<void>;
+} {
   let queue: Promise<void> = Promise.resolve();
   return {
     onObjectCreated: (bucket, key, size) => {
