@@ -112,7 +112,7 @@ export function parseCsvHeader(
 /** The cells of one line, or `undefined` when the line is not valid CSV under that delimiter. */
 function parseLine(line: string, delimiter: string): string[] | undefined {
   try {
-    const records = parseCsv<string[]>(line, { delimiter, relax_column_count: true });
+    const records: string[][] = parseCsv(line, { delimiter, relax_column_count: true });
     return records[0];
   } catch {
     return undefined;
@@ -176,7 +176,8 @@ function splitCells(text: string, delimiter: string, last: number): string[] {
 
 function quotedCells(text: string, delimiter: string, at: { file: string; line: number }): string[] {
   try {
-    return parseCsv<string[]>(text, { delimiter, relax_column_count: true })[0] ?? [];
+    const records: string[][] = parseCsv(text, { delimiter, relax_column_count: true });
+    return records[0] ?? [];
   } catch (error) {
     const column = (error as { column?: unknown }).column;
     throw new BatchFileError(

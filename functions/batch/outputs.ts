@@ -90,8 +90,11 @@ function probability(value: number | undefined): string {
   if (value === undefined || !(value > 0 && value < 1)) return number(value);
   const scaled = Math.round(value * 1e6);
   if (scaled / 1e6 !== value) return number(value);
-  const digits = String(scaled).padStart(6, '0').replace(/0+$/, '');
-  return `0.${digits}`;
+  // 1_000_000 + k always has 7 digits: its last 6 are k zero-padded; trailing zeros are dropped.
+  const digits = String(scaled + 1_000_000);
+  let end = 7;
+  while (digits.charCodeAt(end - 1) === 48) end--;
+  return `0.${digits.slice(1, end)}`;
 }
 
 /** A number as JSON writes it (`null` for NaN and ±Infinity, like JSON.stringify). */

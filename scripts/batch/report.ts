@@ -15,6 +15,8 @@ export interface RunContext {
   readonly batchSize: number;
   /** Peak resident memory of the process, in bytes. */
   readonly maxRssBytes: number;
+  /** Process CPU time (user + system, all threads) spent scoring the file, in milliseconds. */
+  readonly cpuMs: number;
 }
 
 /** The summary as data (`--json`). */
@@ -33,6 +35,8 @@ export interface PredictReport {
   readonly blank_lines: number;
   readonly batch_size: number;
   readonly wall_ms: number;
+  /** Process CPU time while scoring (user + system, all threads): independent of other load on the machine. */
+  readonly cpu_ms: number;
   readonly inference_ms: number;
   readonly rows_per_second: number;
   readonly max_rss_bytes: number;
@@ -69,6 +73,7 @@ export function predictReport(summary: BatchSummary, context: RunContext): Predi
     blank_lines: summary.blankLines,
     batch_size: context.batchSize,
     wall_ms: Math.round(summary.durationMs),
+    cpu_ms: Math.round(context.cpuMs),
     inference_ms: Math.round(summary.inferenceMs),
     rows_per_second: summary.durationMs > 0 ? Math.round((summary.rows / summary.durationMs) * 1000) : 0,
     max_rss_bytes: context.maxRssBytes,

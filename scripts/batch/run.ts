@@ -102,6 +102,7 @@ export async function runPredict(options: PredictOptions, io: PredictIo): Promis
       totalBytes: opened.size,
     });
 
+    const cpuBefore = process.cpuUsage();
     const summary = await scoreFile({
       file: describeLocation(input),
       chunks: opened.chunks,
@@ -117,6 +118,7 @@ export async function runPredict(options: PredictOptions, io: PredictIo): Promis
     await predictions.commit();
     await rejected.commit();
     outputs.length = 0;
+    const cpu = process.cpuUsage(cpuBefore);
     progress.finish();
 
     const report = predictReport(summary, {
@@ -126,6 +128,7 @@ export async function runPredict(options: PredictOptions, io: PredictIo): Promis
       rejects: rejected.location,
       batchSize: options.batchSize,
       maxRssBytes: process.resourceUsage().maxRSS * 1024,
+      cpuMs: (cpu.user + cpu.system) / 1000,
     });
     io.stdout.write(`${options.json ? JSON.stringify(report) : summaryText(report, model.signature)}\n`);
     if (summary.rejected > 0 && !options.allowRejects) {
