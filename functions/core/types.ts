@@ -11,7 +11,7 @@ export interface SourceCoordinates {
 }
 
 /**
- * Where a row of a batch file came from (docs/contract.md §2, batch form): the input file (path or `s3://bucket/key`)
+ * Where a row of a batch file came from (docs/batch-inference.md): the input file (path or `s3://bucket/key`)
  * and the 1-based line number in it, so a CSV's header is line 1 and its first data row line 2.
  */
 export interface FileCoordinates {
