@@ -63,7 +63,8 @@ const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
 
-function parseS3Folder(url: string, ctx: z.RefinementCtx): S3Folder {
+/** Parses `s3://bucket/prefix` inside a zod schema (`z.string().transform(parseS3Folder)`), reporting problems on `ctx`. */
+export function parseS3Folder(url: string, ctx: z.RefinementCtx): S3Folder {
   const [, bucket = '', prefix = ''] = S3_URL.exec(url) ?? [];
   if (!S3_URL.test(url)) ctx.addIssue({ code: 'custom', message: 'must look like s3://bucket/prefix' });
   else if (!BUCKET.test(bucket))

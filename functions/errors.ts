@@ -16,6 +16,8 @@ export const ErrorCode = {
   scoringFailed: 'SCORING_FAILED',
   outputTooLarge: 'OUTPUT_TOO_LARGE',
   driftReferenceInvalid: 'DRIFT_REFERENCE_INVALID',
+  batchFileInvalid: 'BATCH_FILE_INVALID',
+  batchOutOfTime: 'BATCH_OUT_OF_TIME',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -16,6 +16,9 @@ export interface ResourceNames {
   readonly dashboard: string;
   /** `bucket_prefix` of a created model bucket (AWS appends a unique suffix; bucket names are global). */
   readonly modelBucketPrefix: string;
+  /** The batch inference function (same image, `batch.handler`); also its role's name. */
+  readonly batchFunction: string;
+  readonly batchLogGroup: string;
 }
 
 /**
@@ -40,5 +43,7 @@ export function resourceNames(
     alarmTopic: `${prefix}-alarms`,
     dashboard: prefix,
     modelBucketPrefix: `${prefix}-models-`,
+    batchFunction: `${prefix}-batch`,
+    batchLogGroup: `/aws/lambda/${prefix}-batch`,
   };
 }

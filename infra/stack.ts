@@ -6,6 +6,8 @@ import { Construct } from 'constructs';
 import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { BackendConfig, InfraConfig } from './config/schema';
+import { BatchFunction } from './constructs/batch-function';
+import { DataAwsS3Bucket } from '@cdktf/provider-aws/lib/data-aws-s3-bucket';
 import { Monitoring } from './constructs/monitoring';
 import { ModelBucket } from './constructs/model-bucket';
 import { ScoringFunction } from './constructs/scoring-function';
@@ -33,6 +35,8 @@ export class ScoringStack extends TerraformStack {
   public readonly image: ScoringImage;
   public readonly scoring: ScoringFunction;
   public readonly monitoring: Monitoring;
+  /** Batch inference (`batch.enabled`), else `undefined`. */
+  public readonly batch: BatchFunction | undefined;
 
   /**
    * @throws {@link InfraConfigError} when neither an image build nor a CI-built image is given.
@@ -101,6 +105,10 @@ export class ScoringStack extends TerraformStack {
       eventSource: config.eventSource,
     });
 
+    this.batch = config.batch.enabled
+      ? batchFunction(this, config, names, this.image.imageUri, this.modelBucket)
+      : undefined;
+
     this.monitoring = new Monitoring(this, 'monitoring', {
       region: config.region,
       topicName: names.alarmTopic,
@@ -115,6 +123,9 @@ export class ScoringStack extends TerraformStack {
       rejectedRecordsPer5Minutes: config.alarms.rejectedRecordsPer5Minutes,
       drift: config.alarms.drift,
       alertEmail: config.alarms.email,
+      ...(this.batch
+        ? { batch: { functionName: names.batchFunction, serviceName: batchServiceName(config) } }
+        : {}),
     });
 
     const outputs: Record<string, string> = {
@@ -130,9 +141,47 @@ export class ScoringStack extends TerraformStack {
       failed_batches_queue_url: this.scoring.deadLetterQueue.url,
       alarm_topic_arn: this.monitoring.topic.arn,
       dashboard_url: this.monitoring.dashboardUrl,
+      ...(this.batch
+        ? {
+            batch_function_name: this.batch.function.functionName,
+            batch_input_location: this.batch.inputLocation,
+          }
+        : {}),
     };
     for (const [name, value] of Object.entries(outputs)) new TerraformOutput(this, name, { value });
   }
+}
+
+/** The batch function's `service` dimension: the scorer's service name with a `-batch` suffix. */
+function batchServiceName(config: InfraConfig): string {
+  return `${config.function.serviceName}-batch`;
+}
+
+/** The batch function on the model bucket, or on `batch.bucket` (an existing bucket, looked up by name). */
+function batchFunction(
+  stack: TerraformStack,
+  config: InfraConfig,
+  names: ReturnType<typeof resourceNames>,
+  imageUri: string,
+  modelBucket: ModelBucket,
+): BatchFunction {
+  const watched =
+    config.batch.bucket === undefined
+      ? modelBucket
+      : (() => {
+          const existing = new DataAwsS3Bucket(stack, 'batch-bucket', { bucket: config.batch.bucket });
+          return { bucketName: existing.bucket, bucketArn: existing.arn };
+        })();
+  return new BatchFunction(stack, 'batch', {
+    names,
+    imageUri,
+    modelBucket,
+    batchBucket: { bucketName: watched.bucketName, bucketArn: watched.bucketArn },
+    model: config.model,
+    batch: config.batch,
+    function: config.function,
+    serviceName: batchServiceName(config),
+  });
 }
 
 function configureBackend(stack: TerraformStack, backend: BackendConfig, localStatePath: string): void {

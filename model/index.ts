@@ -22,4 +22,5 @@ export { parseWineCsv, type WineTable } from './src/data/csv';
 export { heldOutRows, loadWhiteWine, testRowIndices, type HeldOutRows } from './src/heldOut';
 export { publishRun, listRuns, type ListedRun, type PublishedRun, type S3Sender } from './src/publish';
 export { ModelError, UsageError, CsvError, ArtifactError } from './src/errors';
+export { confusionReport, type ClassificationReport } from './src/evaluation';
 export { runCli } from './src/cli/run';

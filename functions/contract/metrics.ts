@@ -49,3 +49,34 @@ export const FEATURE_DIMENSION = 'feature';
 
 /** Powertools Metrics' default dimension, whose value is `POWERTOOLS_SERVICE_NAME`; every metric carries it. */
 export const SERVICE_DIMENSION = 'service';
+
+/**
+ * EMF metric names of the batch handler (`batch.handler`), one document per input file; dimension `service`. Refused
+ * files also carry a `reason` dimension ({@link BatchRefusal}).
+ */
+export const BatchMetricName = {
+  /** Files scored to the end (predictions and rejects written). */
+  filesScored: 'BatchFilesScored',
+  /** Files not scored: too large for one invocation, a bad file (header, delimiter), or out of time. Alarmed on. */
+  filesRefused: 'BatchFilesRefused',
+  /** Data rows read from a scored file. */
+  rowsRead: 'BatchRowsRead',
+  rowsPredicted: 'BatchRowsPredicted',
+  rowsRejected: 'BatchRowsRejected',
+  /** Wall time of one file, from the first byte read to the last byte written. */
+  fileDuration: 'BatchFileDuration',
+} as const;
+
+export type BatchMetricName = (typeof BatchMetricName)[keyof typeof BatchMetricName];
+
+/** Why a batch file was refused: the `reason` dimension value of `BatchFilesRefused`. */
+export const BatchRefusal = {
+  /** Larger than the configured limit for one invocation (split it). */
+  tooLarge: 'too_large',
+  /** Unreadable, wrong delimiter, header missing a feature the model needs. */
+  invalidFile: 'invalid_file',
+  /** The invocation ran out of time before the end of the file (nothing was written). */
+  outOfTime: 'out_of_time',
+} as const;
+
+export type BatchRefusal = (typeof BatchRefusal)[keyof typeof BatchRefusal];

@@ -43,13 +43,36 @@ export function decodeRecord(data: string, maxBytes: number = DEFAULT_MAX_RECORD
   if (size > maxBytes) {
     return refuse(RejectionReason.tooLarge, `payload is ${size} bytes, more than the ${maxBytes}-byte cap`);
   }
-  const bytes = Buffer.from(data, 'base64');
+  return decodeJsonBytes(Buffer.from(data, 'base64'), maxBytes);
+}
+
+/**
+ * Decodes one record's raw bytes: size cap → UTF-8 → JSON. The second half of {@link decodeRecord}, which batch files
+ * (one JSON record per line, no base64) call directly, so a line is refused with the same reasons and details.
+ *
+ * @param bytes - the record's bytes (a Kinesis payload after base64, or one line of a JSON Lines file)
+ * @param maxBytes - largest accepted size
+ * @returns the parsed JSON value, or a refusal (`too_large`, `invalid_utf8`, `invalid_json`)
+ * @example
+ * decodeJsonBytes(Buffer.from('{"a":1}'), 1024); // { ok: true, value: { a: 1 } }
+ */
+export function decodeJsonBytes(
+  bytes: Uint8Array,
+  maxBytes: number = DEFAULT_MAX_RECORD_BYTES,
+): StepResult<unknown> {
+  if (bytes.length > maxBytes) {
+    return refuse(
+      RejectionReason.tooLarge,
+      `payload is ${bytes.length} bytes, more than the ${maxBytes}-byte cap`,
+    );
+  }
+  const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
   // isUtf8 + toString is ≈30% cheaper than a fatal TextDecoder (measured), with the same verdict.
-  if (!isUtf8(bytes)) return refuse(RejectionReason.invalidUtf8, 'record data is not valid UTF-8');
+  if (!isUtf8(buffer)) return refuse(RejectionReason.invalidUtf8, 'record data is not valid UTF-8');
   // A UTF-8 byte-order mark is legal before JSON text (RFC 8259 §8.1 lets parsers ignore it); JSON.parse is not.
-  const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  const start = buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf ? 3 : 0;
   try {
-    return { ok: true, value: JSON.parse(bytes.toString('utf8', start)) as unknown };
+    return { ok: true, value: JSON.parse(buffer.toString('utf8', start)) as unknown };
   } catch (error) {
     return refuse(RejectionReason.invalidJson, `record is not JSON: ${(error as Error).message}`);
   }

@@ -5,14 +5,14 @@ import type { PredictionEvent, SourceCoordinates } from './types';
 /** Probabilities are float32 in the model; six decimals keep them exact to float32's precision without noise. */
 const PROBABILITY_DECIMALS = 1e6;
 
-/** Builds the prediction event of row `row` of a scored batch. */
-export type PredictionEncoder = (
+/** Builds the prediction event of row `row` of a scored batch; `S` is the source's shape (Kinesis or file). */
+export type PredictionEncoder<S = SourceCoordinates> = (
   row: number,
   labels: ArrayLike<number>,
   probabilities: ArrayLike<number>,
-  source: SourceCoordinates,
+  source: S,
   customerId: string | number | undefined,
-) => PredictionEvent;
+) => PredictionEvent<S>;
 
 /**
  * Builds the encoder for a model (docs/contract.md §2). Class keys and the label → column map are computed once.
@@ -22,7 +22,9 @@ export type PredictionEncoder = (
  * const encode = createPredictionEncoder(model);
  * encode(0, scores.labels, scores.probabilities, record.source, 123);
  */
-export function createPredictionEncoder(model: ModelDescription): PredictionEncoder {
+export function createPredictionEncoder<S = SourceCoordinates>(
+  model: ModelDescription,
+): PredictionEncoder<S> {
   const classes = model.classes;
   const keys = classes.map(String);
   const columnOf = new Map(classes.map((label, column) => [label, column]));

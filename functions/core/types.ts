@@ -10,6 +10,15 @@ export interface SourceCoordinates {
   readonly partition_key: string;
 }
 
+/**
+ * Where a row of a batch file came from (docs/batch-inference.md): the input file (path or `s3://bucket/key`)
+ * and the 1-based line number in it, so a CSV's header is line 1 and its first data row line 2.
+ */
+export interface FileCoordinates {
+  readonly file: string;
+  readonly line: number;
+}
+
 /** One input record as the core sees it: the Kinesis payload still base64-encoded, plus its coordinates. */
 export interface InputRecord {
   /** Base64 of the producer's bytes, exactly as in the Lambda event. */
@@ -60,12 +69,15 @@ export interface PredictionBody {
   readonly customer_id?: string | number;
 }
 
-/** A prediction event as written to the output stream (docs/contract.md §2). */
-export interface PredictionEvent {
+/**
+ * A prediction event as written to the output stream (docs/contract.md §2). `S` is where the record came from: Kinesis
+ * coordinates for the stream function, {@link FileCoordinates} for batch files.
+ */
+export interface PredictionEvent<S = SourceCoordinates> {
   readonly model: string;
   readonly version: string;
   readonly prediction: PredictionBody;
-  readonly source: SourceCoordinates;
+  readonly source: S;
 }
 
 /** A prediction ready to be written: the event, its UTF-8 JSON bytes and its position in the input batch. */

@@ -82,6 +82,28 @@ const modelBucketSchema = z.discriminatedUnion('mode', [
   }),
 ]);
 
+/**
+ * Batch inference on AWS: a second function from the same image (`batch.handler`) that scores every object created
+ * under `batch/input/` of the model bucket (or of `bucket`, an existing bucket) and writes `batch/output/` and
+ * `batch/rejects/` beside it (docs/batch-inference.md). Off unless enabled.
+ */
+const batchSchema = z.strictObject({
+  enabled: z.boolean(),
+  /** Lambda allocates one vCPU per 1,769 MB; onnxruntime gets one intra-op thread per whole vCPU. */
+  memoryMb: z.int().min(128).max(10240).default(2048),
+  /** Lambda's maximum by default: a file must finish within one invocation. */
+  timeoutSeconds: z.int().min(30).max(900).default(900),
+  /**
+   * Larger objects are refused (logged, `BatchFilesRefused` with reason `too_large`) instead of timing out halfway:
+   * size it from the measured rate (docs/batch-inference.md) and the timeout, with a margin.
+   */
+  maxObjectMegabytes: z.int().min(1).max(5_000_000).default(256),
+  /** Rows per `session.run`. */
+  batchSize: z.int().min(1).max(1_000_000).default(1000),
+  /** An existing bucket to watch instead of the model bucket (its notification configuration is replaced). */
+  bucket: z.string().regex(BUCKET_NAME, 'must be a valid S3 bucket name').optional(),
+});
+
 const backendSchema = z.discriminatedUnion('type', [
   /** State in `infra/state/<environment>.tfstate` (git-ignored). */
   z.strictObject({ type: z.literal('local') }),
@@ -163,6 +185,13 @@ export const infraConfigSchema = z
       drift: driftAlarmsSchema,
     }),
     backend: backendSchema.default({ type: 'local' }),
+    batch: batchSchema.default({
+      enabled: false,
+      memoryMb: 2048,
+      timeoutSeconds: 900,
+      maxObjectMegabytes: 256,
+      batchSize: 1000,
+    }),
   })
   .superRefine((config, ctx) => {
     const ageLimit = config.streams.input.retentionHours * 3600;
@@ -201,3 +230,4 @@ export type StreamConfig = InfraConfig['streams']['input'];
 export type ModelBucketConfig = InfraConfig['model']['bucket'];
 export type BackendConfig = InfraConfig['backend'];
 export type DriftAlarmsConfig = InfraConfig['alarms']['drift'];
+export type BatchConfig = InfraConfig['batch'];

@@ -20,6 +20,7 @@ import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import {
+  BatchMetricName,
   DriftMetricName,
   FEATURE_DIMENSION,
   MetricName,
@@ -44,6 +45,15 @@ export interface MonitoringOptions {
   readonly drift: DriftAlarmOptions;
   /** Subscribed to the topic when set (AWS sends a confirmation e-mail first). */
   readonly alertEmail?: string | undefined;
+  /** The batch inference function, when deployed: its error and refused-file alarms and a dashboard row. */
+  readonly batch?: BatchMonitoringOptions | undefined;
+}
+
+/** What monitoring needs to know about the batch function. */
+export interface BatchMonitoringOptions {
+  readonly functionName: string;
+  /** Its `POWERTOOLS_SERVICE_NAME` (the `service` dimension of its metrics). */
+  readonly serviceName: string;
 }
 
 /** Thresholds of the drift alarms (see `alarms.drift` in the infra configuration). */
@@ -205,6 +215,39 @@ function alarmSpecs(options: MonitoringOptions): AlarmSpec[] {
       threshold: options.rejectedRecordsPer5Minutes,
     },
     ...driftAlarmSpecs(options),
+    ...(options.batch === undefined ? [] : batchAlarmSpecs(options.batch, options.metricsNamespace)),
+  ];
+}
+
+/** Batch inference: a failed invocation (retried by Lambda), and any refused file (too large, invalid, out of time). */
+function batchAlarmSpecs(batch: BatchMonitoringOptions, namespace: string): AlarmSpec[] {
+  const once = {
+    statistic: 'Sum',
+    periodSeconds: 300,
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+    threshold: 0,
+  } as const;
+  return [
+    {
+      ...once,
+      id: 'batch-errors',
+      description:
+        'The batch function failed an invocation (S3 or model errors); Lambda retries the file twice.',
+      namespace: 'AWS/Lambda',
+      metricName: 'Errors',
+      dimensions: { FunctionName: batch.functionName },
+    },
+    {
+      ...once,
+      id: 'batch-refused-files',
+      description:
+        'A batch file was refused: too large for one invocation, not a valid CSV / JSON Lines file, or out of time. ' +
+        "The function's log names the file and the reason.",
+      namespace,
+      metricName: BatchMetricName.filesRefused,
+      dimensions: { [SERVICE_DIMENSION]: batch.serviceName },
+    },
   ];
 }
 
@@ -259,7 +302,7 @@ function driftAlarmSpecs(options: MonitoringOptions): AlarmSpec[] {
   return [...features, ...predictions];
 }
 
-type MetricLine = (string | { stat?: string; label?: string })[];
+type MetricLine = (string | { stat?: string; label?: string; yAxis?: string })[];
 
 function dashboardBody(options: MonitoringOptions, alarms: readonly CloudwatchMetricAlarm[]): object {
   const { region } = options;
@@ -368,7 +411,36 @@ function dashboardBody(options: MonitoringOptions, alarms: readonly CloudwatchMe
         15,
       ),
       ...driftWidgets(options, 21),
+      ...(options.batch === undefined ? [] : [batchWidget(options, options.batch, 33)]),
     ],
+  };
+}
+
+/** One row for batch inference: files scored and refused, rows predicted and rejected, invocation errors. */
+function batchWidget(options: MonitoringOptions, batch: BatchMonitoringOptions, y: number): object {
+  const service = [SERVICE_DIMENSION, batch.serviceName];
+  const namespace = options.metricsNamespace;
+  return {
+    type: 'metric',
+    x: 0,
+    y,
+    width: 24,
+    height: 6,
+    properties: {
+      title: 'Batch inference: files and rows',
+      region: options.region,
+      view: 'timeSeries',
+      stacked: false,
+      stat: 'Sum',
+      period: 300,
+      metrics: [
+        [namespace, BatchMetricName.filesScored, ...service, { label: 'files scored' }],
+        [namespace, BatchMetricName.filesRefused, ...service, { label: 'files refused' }],
+        [namespace, BatchMetricName.rowsPredicted, ...service, { label: 'rows predicted', yAxis: 'right' }],
+        [namespace, BatchMetricName.rowsRejected, ...service, { label: 'rows rejected', yAxis: 'right' }],
+        ['AWS/Lambda', 'Errors', 'FunctionName', batch.functionName, { label: 'invocation errors' }],
+      ],
+    },
   };
 }
 

@@ -44,17 +44,39 @@ export function evaluate(
   }
   const C = labels.length;
   const matrix = Array.from({ length: C }, () => new Array<number>(C).fill(0));
-  let correct = 0;
   for (let i = 0; i < truth.length; i++) {
     const t = truth[i] as number;
     const p = predicted[i] as number;
     (matrix[t] as number[])[p] = ((matrix[t] as number[])[p] as number) + 1;
-    if (t === p) correct++;
+  }
+  return confusionReport(labels, matrix);
+}
+
+/**
+ * The same report from counts alone: for predictions too many to hold (batch inference over a file of any size
+ * counts (true, predicted) pairs as it goes).
+ *
+ * @param labels - class labels, indexed by class index
+ * @param matrix - `matrix[t][p]`: rows of true class `labels[t]` predicted as `labels[p]`
+ */
+export function confusionReport(
+  labels: readonly number[],
+  matrix: readonly (readonly number[])[],
+): ClassificationReport {
+  const C = labels.length;
+  let correct = 0;
+  let total = 0;
+  for (let t = 0; t < C; t++) {
+    for (let p = 0; p < C; p++) {
+      const count = matrix[t]?.[p] ?? 0;
+      total += count;
+      if (t === p) correct += count;
+    }
   }
   const perClass = labels.map((label, c): ClassScores & { present: boolean } => {
-    const tp = (matrix[c] as number[])[c] as number;
-    const support = (matrix[c] as number[]).reduce((a, b) => a + b, 0);
-    const predictedCount = matrix.reduce((sum, row) => sum + (row[c] as number), 0);
+    const tp = matrix[c]?.[c] ?? 0;
+    const support = (matrix[c] ?? []).reduce((a, b) => a + b, 0);
+    const predictedCount = matrix.reduce((sum, row) => sum + (row[c] ?? 0), 0);
     const precision = predictedCount === 0 ? 0 : tp / predictedCount;
     const recall = support === 0 ? 0 : tp / support;
     const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
@@ -62,7 +84,7 @@ export function evaluate(
   });
   const present = perClass.filter((scores) => scores.present);
   return {
-    accuracy: round6(truth.length === 0 ? 0 : correct / truth.length),
+    accuracy: round6(total === 0 ? 0 : correct / total),
     macro_f1: round6(present.reduce((sum, scores) => sum + scores.f1, 0) / Math.max(1, present.length)),
     per_class: perClass.map(({ label, precision, recall, f1, support }) => ({
       label,
@@ -71,7 +93,7 @@ export function evaluate(
       f1: round6(f1),
       support,
     })),
-    confusion_matrix: { labels, matrix },
+    confusion_matrix: { labels, matrix: matrix.map((row) => [...row]) },
   };
 }
 

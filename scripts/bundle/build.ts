@@ -1,6 +1,7 @@
 /**
  * `npm run build`: bundles the function (`functions/handler.ts`) into `dist/handler.js`, the file the container's
- * `CMD ["handler.handler"]` loads from `${LAMBDA_TASK_ROOT}`. CommonJS for Node 22 (the Lambda base image);
+ * `CMD ["handler.handler"]` loads from `${LAMBDA_TASK_ROOT}`, and the batch handler (`functions/batch.ts`) into
+ * `dist/batch.js` beside it, which the batch function selects with the image command override `batch.handler`. CommonJS for Node 22 (the Lambda base image);
  * onnxruntime-node stays external because it ships a native addon the image installs next to the bundle.
  */
 import { build, type Plugin } from 'esbuild';
@@ -12,6 +13,12 @@ const ROOT = path.resolve(__dirname, '../..');
 // `--outfile` exists for tests; keep it inside the repository so the external onnxruntime-node still resolves.
 const { values: args } = parseArgs({ options: { outfile: { type: 'string' } } });
 const OUTFILE = path.resolve(args.outfile ?? path.join(ROOT, 'dist/handler.js'));
+
+/** Bundles of the image: the stream handler at `OUTFILE`, the batch handler beside it (same image, another command). */
+const BUNDLES = [
+  { entry: 'functions/handler.ts', outfile: OUTFILE },
+  { entry: 'functions/batch.ts', outfile: path.join(path.dirname(OUTFILE), 'batch.js') },
+] as const;
 
 /** Packages resolved at run time from the image's node_modules instead of being bundled. */
 export const EXTERNAL_PACKAGES = ['onnxruntime-node'] as const;
@@ -33,10 +40,14 @@ const zodEnglishOnly: Plugin = {
 };
 
 async function main(): Promise<void> {
+  for (const bundle of BUNDLES) await bundleOne(bundle.entry, bundle.outfile);
+}
+
+async function bundleOne(entry: string, outfile: string): Promise<void> {
   const started = performance.now();
   const result = await build({
-    entryPoints: [path.join(ROOT, 'functions/handler.ts')],
-    outfile: OUTFILE,
+    entryPoints: [path.join(ROOT, entry)],
+    outfile,
     bundle: true,
     platform: 'node',
     target: 'node22',
@@ -55,9 +66,9 @@ async function main(): Promise<void> {
     plugins: [zodEnglishOnly],
   });
 
-  const bytes = fs.statSync(OUTFILE).size;
-  const map = fs.statSync(`${OUTFILE}.map`).size;
-  const inputs = Object.entries(result.metafile.outputs[path.relative(process.cwd(), OUTFILE)]?.inputs ?? {});
+  const bytes = fs.statSync(outfile).size;
+  const map = fs.statSync(`${outfile}.map`).size;
+  const inputs = Object.entries(result.metafile.outputs[path.relative(process.cwd(), outfile)]?.inputs ?? {});
   const byPackage = new Map<string, number>();
   for (const [file, info] of inputs) {
     const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file);
@@ -67,7 +78,7 @@ async function main(): Promise<void> {
   const top = [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 6);
   const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
   console.log(
-    `built ${path.relative(ROOT, OUTFILE)}: ${kib(bytes)} (${bytes} bytes; source map ${kib(map)}) ` +
+    `built ${path.relative(ROOT, outfile)}: ${kib(bytes)} (${bytes} bytes; source map ${kib(map)}) ` +
       `in ${Math.round(performance.now() - started)} ms; external: ${EXTERNAL_PACKAGES.join(', ')}`,
   );
   console.log(`largest parts: ${top.map(([name, size]) => `${name} ${kib(size)}`).join(', ')}`);

@@ -175,13 +175,19 @@ export interface S3rverOptions {
   directory: string;
   /** Buckets to create at start. */
   buckets?: readonly string[];
-  /** Called after each object is stored (s3rver's object-created notifications), e.g. to count quarantine writes. */
-  onObjectCreated?: (bucket: string, key: string) => void;
+  /**
+   * Called after each object is stored (s3rver's object-created notifications), e.g. to count quarantine writes or to
+   * run the batch handler on a dropped file; `size` in bytes when s3rver reports it.
+   */
+  onObjectCreated?: (bucket: string, key: string, size: number | undefined) => void;
 }
 
 /** The part of s3rver's S3 event notification this module reads. */
 interface S3rverEvent {
-  Records?: { eventName?: string; s3?: { bucket?: { name?: string }; object?: { key?: string } } }[];
+  Records?: {
+    eventName?: string;
+    s3?: { bucket?: { name?: string }; object?: { key?: string; size?: number } };
+  }[];
 }
 
 /** Starts s3rver in this process on 127.0.0.1. */
@@ -203,7 +209,9 @@ export async function startS3rver(options: S3rverOptions): Promise<Emulator> {
       for (const record of event.Records ?? []) {
         const bucket = record.s3?.bucket?.name;
         const key = record.s3?.object?.key;
-        if (record.eventName?.startsWith('ObjectCreated') && bucket && key) onObjectCreated(bucket, key);
+        if (record.eventName?.startsWith('ObjectCreated') && bucket && key) {
+          onObjectCreated(bucket, key, record.s3?.object?.size);
+        }
       }
     });
   }

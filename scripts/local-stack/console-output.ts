@@ -1,5 +1,7 @@
 /** What `npm start` prints: the ready banner with AWS CLI commands, and one line per batch. Pure text builders. */
+import { BATCH_PREFIXES } from '../../functions/contract/batch';
 import type { BatchReport } from '../poller';
+import type { BatchTriggerOutcome } from './batchTrigger';
 
 export interface BannerInput {
   readonly kinesisEndpoint: string;
@@ -27,6 +29,8 @@ export interface BannerInput {
   /** The JSON record to show in the put command. */
   readonly exampleRecord: string;
   readonly examplePartitionKey: string;
+  /** The model bucket, whose `batch/input/` the batch handler watches. */
+  readonly bucket: string;
 }
 
 /** Uses `localhost` in printed commands: what people type, and what the local-stack table of docs/contract.md §7 shows. */
@@ -60,6 +64,11 @@ export function cliCommands(input: BannerInput): string {
     '',
     '  # rejected records (one JSON object each)',
     `  aws s3 ls ${s3} --recursive ${input.quarantineLocation}/`,
+    '',
+    '  # batch inference: drop a CSV or JSON Lines file under batch/input/, read its predictions from batch/output/',
+    `  aws s3 cp ${s3} model/data/winequality-red.csv s3://${input.bucket}/${BATCH_PREFIXES.input}red.csv`,
+    `  aws s3 cp ${s3} s3://${input.bucket}/${BATCH_PREFIXES.output}red.csv.predictions.jsonl - | head -n 2`,
+    `  aws s3 ls ${s3} --recursive s3://${input.bucket}/batch/`,
   ].join('\n');
 }
 
@@ -77,6 +86,7 @@ export function readyBanner(input: BannerInput): string {
     `  output stream  ${input.predictionsStream}`,
     `  quarantine     ${input.quarantineLocation}/`,
     `  on-failure     ${input.onFailureLocation}/`,
+    `  batch          s3://${input.bucket}/${BATCH_PREFIXES.input} → ${BATCH_PREFIXES.output}, ${BATCH_PREFIXES.rejects} (functions/batch.ts)`,
     `  data           ${input.dir}${input.dirKept ? '' : ' (removed on exit; set LOCAL_STACK_DIR to keep it)'}`,
     '',
     'Try it with the AWS CLI (the emulators accept these dummy credentials):',
@@ -84,7 +94,7 @@ export function readyBanner(input: BannerInput): string {
     cliCommands(input),
     '',
     'Or with the scripts: npm run put-records -- --local --file <records.jsonl>; npm run read-predictions -- --local --follow',
-    'One line per batch follows. Ctrl-C stops everything.',
+    'One line per batch follows, and one per dropped batch file. Ctrl-C stops everything.',
   ].join('\n');
 }
 
@@ -115,4 +125,22 @@ function batchItemFailureCount(response: unknown): number {
   if (response === null || typeof response !== 'object') return 0;
   const failures = (response as { batchItemFailures?: unknown }).batchItemFailures;
   return Array.isArray(failures) ? failures.length : 0;
+}
+
+/** One dropped batch file: scored (rows, predicted, rejected, time, where the output is), refused, or failed. */
+export function batchFileLine(outcome: BatchTriggerOutcome, at: Date = new Date()): string {
+  const time = at.toISOString().slice(11, 23);
+  if (outcome.kind === 'error') {
+    const message = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
+    return `${time}  batch ${outcome.input} → failed (Lambda would retry it): ${message}`;
+  }
+  const { result } = outcome;
+  if (result.status === 'scored') {
+    const seconds = (result.durationMs / 1000).toFixed(2);
+    return (
+      `${time}  batch ${result.input} → ${result.rows} rows: ${result.predicted} predicted, ${result.rejected} rejected ` +
+      `in ${seconds} s → ${result.output}`
+    );
+  }
+  return `${time}  batch ${result.input} → ${result.status}: ${result.message}`;
 }

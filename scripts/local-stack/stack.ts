@@ -12,6 +12,9 @@ import { createKinesisClient, createS3Client } from '../../functions/adapters/aw
 import { createTelemetry } from '../../functions/adapters/observability';
 import { parseConfig, type FunctionConfig } from '../../functions/config';
 import { createDefaultHandler, type FunctionHandler } from '../../functions/handler';
+import { createDefaultBatchHandler, type BatchHandler } from '../../functions/batch';
+import { parseBatchConfig } from '../../functions/batch/config';
+import { createBatchTrigger, type BatchTriggerOutcome } from './batchTrigger';
 import type { LocalStackConfig } from './config';
 import {
   LOCAL_CREDENTIALS,
@@ -49,6 +52,8 @@ export interface LocalStackHooks {
   readonly emitMetrics?: boolean;
   /** Called when the handler stores a quarantine object, with the source coordinates from its key. */
   readonly onQuarantined?: (shardId: string, sequenceNumber: string) => void;
+  /** Called once per file dropped under `batch/input/` of the model bucket, when the batch handler is done with it. */
+  readonly onBatchFile?: (outcome: BatchTriggerOutcome) => void;
 }
 
 export interface LocalStack {
@@ -66,6 +71,8 @@ export interface LocalStack {
   readonly poller: EventSourcePoller;
   readonly kinesis: KinesisClient;
   readonly s3: S3Client;
+  /** Resolves once every file dropped under `batch/input/` so far has been scored (or refused). */
+  batchIdle(): Promise<void>;
   /** Resolves with a message if kinesis-mock exits while the stack runs (nothing restarts it here). */
   readonly emulatorExited: Promise<string>;
   /** Stops the poller (letting an in-flight batch finish), then the emulators; removes a temp folder. Idempotent. */
@@ -119,6 +126,14 @@ export async function startLocalStack(
     if (!config.dir) fs.rmSync(dir, { recursive: true, force: true });
   };
 
+  // The batch handler exists once the model is published; files dropped earlier cannot exist (the bucket is new).
+  let batchHandler: BatchHandler | undefined;
+  const batchTrigger = createBatchTrigger({
+    bucket: config.bucket,
+    handler: () => batchHandler,
+    onOutcome: (outcome) => hooks.onBatchFile?.(outcome),
+  });
+
   try {
     const quarantinePrefix = `${QUARANTINE_PREFIX}/`;
     const started = await Promise.allSettled([
@@ -127,10 +142,11 @@ export async function startLocalStack(
         port: config.s3Port,
         directory: path.join(dir, 's3'),
         buckets: [config.bucket],
-        onObjectCreated: (bucket, key) => {
+        onObjectCreated: (bucket, key, size) => {
           const match =
             bucket === config.bucket && key.startsWith(quarantinePrefix) ? QUARANTINE_KEY.exec(key) : null;
           if (match?.[1] && match[2]) hooks.onQuarantined?.(match[1], match[2]);
+          batchTrigger.onObjectCreated(bucket, key, size);
         },
       }),
     ]);
@@ -177,6 +193,19 @@ export async function startLocalStack(
       }),
     );
 
+    batchHandler = createDefaultBatchHandler(
+      parseBatchConfig({ MODEL_BUCKET: config.bucket, EXPERIMENT_ID: config.experimentId, RUN_ID: runId }),
+      {
+        s3,
+        telemetry: createTelemetry({
+          serviceName: `${LOCAL_FUNCTION_NAME}-batch`,
+          logLevel: config.logLevel,
+          emitMetrics: hooks.emitMetrics ?? false,
+        }),
+      },
+    );
+    cleanups.push(() => batchTrigger.idle());
+
     const onFailure = destinationFromLocation(
       config.poller.onFailure ?? `s3://${config.bucket}/${ON_FAILURE_PREFIX}`,
       s3,
@@ -213,6 +242,7 @@ export async function startLocalStack(
       poller,
       kinesis,
       s3,
+      batchIdle: () => batchTrigger.idle(),
       emulatorExited: watchEmulator(kinesisMock, kinesisLog, () => stopping),
       stop: stopAll,
     };

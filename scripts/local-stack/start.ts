@@ -7,7 +7,7 @@ import '../node20-sdk-warning';
 import { loadSignature, runDir } from '../../model';
 import { modelPrefix } from '../../model/src/contract';
 import { LOCAL_STACK_VARIABLES, LocalStackConfigError, parseLocalStackConfig } from './config';
-import { batchLine, readyBanner } from './console-output';
+import { batchFileLine, batchLine, readyBanner } from './console-output';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../emulators/emulators';
 import type { PollerLogger } from '../poller';
 import { startLocalStack, type LocalStack } from './stack';
@@ -49,6 +49,7 @@ function banner(stack: LocalStack): string {
     poller: config.poller,
     exampleRecord: exampleRecordJson(loadWhiteWine(), signature.features),
     examplePartitionKey: '123',
+    bucket: config.bucket,
   });
 }
 
@@ -73,6 +74,7 @@ async function main(argv: readonly string[]): Promise<number> {
     stack = await startLocalStack(config, {
       logger,
       onQuarantined: (shardId, sequenceNumber) => quarantined.add(`${shardId}/${sequenceNumber}`),
+      onBatchFile: (outcome) => console.log(batchFileLine(outcome)),
       observer: {
         onBatch: (report) => {
           let rejected = 0;

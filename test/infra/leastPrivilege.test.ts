@@ -3,13 +3,51 @@ import {
   RUN_ID,
   onlyResource,
   ref,
+  resourceWhere,
   resourcesOf,
   synthStack,
+  withBatch,
   type TerraformJson,
 } from './support/stackFixtures';
 
 /** The permissions the scorer needs, written out independently of the construct that grants them. */
 function expectedPermissions(tf: TerraformJson, bucketArn: string): Allowlist {
+  return scorerPermissions(tf, bucketArn);
+}
+
+/** The scorer's role: the one the scorer's log group belongs to. */
+const SCORER_LOG_GROUP = '/aws/lambda/wq-test-scorer';
+const BATCH_LOG_GROUP = '/aws/lambda/wq-test-batch';
+
+/** The permissions the batch function needs (docs/batch-inference.md), on the watched bucket and the model bucket. */
+function batchPermissions(tf: TerraformJson, batchBucketArn: string, modelBucketArn: string): Allowlist {
+  const logs = `${ref('aws_cloudwatch_log_group', resourceWhere(tf, 'aws_cloudwatch_log_group', 'name', BATCH_LOG_GROUP).id, 'arn')}:*`;
+  return {
+    's3:GetObject': [`${batchBucketArn}/batch/input/*`, `${modelBucketArn}/7/${RUN_ID}/artifacts/model/*`],
+    's3:ListBucket': [modelBucketArn],
+    's3:PutObject': [`${batchBucketArn}/batch/output/*`, `${batchBucketArn}/batch/rejects/*`],
+    's3:AbortMultipartUpload': [`${batchBucketArn}/batch/output/*`, `${batchBucketArn}/batch/rejects/*`],
+    'logs:CreateLogStream': [logs],
+    'logs:PutLogEvents': [logs],
+  };
+}
+
+/** Statements of one role's inline policies. */
+function roleStatements(tf: TerraformJson, roleName: string) {
+  const role = resourceWhere(tf, 'aws_iam_role', 'name', roleName);
+  const roleId = ref('aws_iam_role', role.id, 'id');
+  return Object.entries(resourcesOf(tf, 'aws_iam_role_policy'))
+    .filter(([, body]) => body.role === roleId)
+    .flatMap(([id]) => findPolicies(tf).filter((p) => p.location === `aws_iam_role_policy.${id}.policy`))
+    .flatMap((p) => p.statements);
+}
+
+/** Action → resources, each list sorted (as `grantedPermissions` returns them). */
+function sorted(allowlist: Allowlist): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(allowlist).map(([a, r]) => [a, [...r].sort()]));
+}
+
+function scorerPermissions(tf: TerraformJson, bucketArn: string): Allowlist {
   const streamArn = (name: string): string => {
     const entry = Object.entries(resourcesOf(tf, 'aws_kinesis_stream')).find(([, s]) => s.name === name);
     if (entry === undefined) throw new Error(`no stream ${name}`);
@@ -18,7 +56,7 @@ function expectedPermissions(tf: TerraformJson, bucketArn: string): Allowlist {
   const input = streamArn('wq-test-input');
   const output = streamArn('wq-test-predictions');
   const queue = ref('aws_sqs_queue', onlyResource(tf, 'aws_sqs_queue').id, 'arn');
-  const logs = `${ref('aws_cloudwatch_log_group', onlyResource(tf, 'aws_cloudwatch_log_group').id, 'arn')}:*`;
+  const logs = `${ref('aws_cloudwatch_log_group', resourceWhere(tf, 'aws_cloudwatch_log_group', 'name', SCORER_LOG_GROUP).id, 'arn')}:*`;
   return {
     'kinesis:DescribeStream': [input],
     'kinesis:DescribeStreamSummary': [input],
@@ -36,18 +74,28 @@ function expectedPermissions(tf: TerraformJson, bucketArn: string): Allowlist {
 }
 
 function rolePolicyStatements(tf: TerraformJson) {
-  return findPolicies(tf)
-    .filter((p) => p.location.startsWith('aws_iam_role_policy.'))
-    .flatMap((p) => p.statements);
+  return roleStatements(tf, 'wq-test-scorer');
+}
+
+/** Every action → resources pair of either role: what the stack-wide audit allows. */
+function mergedAllowlist(...lists: Allowlist[]): Allowlist {
+  const merged: Record<string, string[]> = {};
+  for (const list of lists)
+    for (const [action, resources] of Object.entries(list))
+      merged[action] = [...(merged[action] ?? []), ...resources];
+  return merged;
 }
 
 describe('least privilege', () => {
-  const created = synthStack();
+  const created = synthStack(withBatch);
   const createdBucketArn = ref('aws_s3_bucket', onlyResource(created.tf, 'aws_s3_bucket').id, 'arn');
 
   it('allows no wildcard action and no action or resource outside the allowlist in any policy of the stack', () => {
     // Prepare
-    const allowlist = expectedPermissions(created.tf, createdBucketArn);
+    const allowlist = mergedAllowlist(
+      expectedPermissions(created.tf, createdBucketArn),
+      batchPermissions(created.tf, createdBucketArn, createdBucketArn),
+    );
     const policies = findPolicies(created.tf).filter((p) => !p.location.startsWith('aws_iam_role.'));
 
     // Act
@@ -56,7 +104,7 @@ describe('least privilege', () => {
     );
 
     // Assess
-    expect(policies.length).toBeGreaterThanOrEqual(7); // six inline role policies + the bucket's TLS guard
+    expect(policies.length).toBeGreaterThanOrEqual(11); // six + four inline role policies + the bucket's TLS guard
     expect(problems).toEqual([]);
   });
 
@@ -68,7 +116,34 @@ describe('least privilege', () => {
     const granted = grantedPermissions(rolePolicyStatements(created.tf));
 
     // Assess
-    expect(granted).toEqual(Object.fromEntries(Object.entries(expected).map(([a, r]) => [a, [...r].sort()])));
+    expect(granted).toEqual(sorted(expected));
+  });
+
+  it('grants the batch function exactly its input, output and model prefixes and its own logs', () => {
+    // Prepare
+    const expected = batchPermissions(created.tf, createdBucketArn, createdBucketArn);
+
+    // Act
+    const granted = grantedPermissions(roleStatements(created.tf, 'wq-test-batch'));
+
+    // Assess
+    expect(granted).toEqual(sorted(expected));
+  });
+
+  it('scopes the batch function to another existing bucket when one is configured, and its model reads to the model bucket', () => {
+    // Prepare
+    const other = synthStack((c) => {
+      withBatch(c);
+      c.batch = { ...c.batch!, enabled: true, bucket: 'team-batch-files' };
+    });
+    const batchBucketArn = ref('data.aws_s3_bucket', 'batch-bucket', 'arn');
+    const modelBucketArn = ref('aws_s3_bucket', onlyResource(other.tf, 'aws_s3_bucket').id, 'arn');
+
+    // Act
+    const granted = grantedPermissions(roleStatements(other.tf, 'wq-test-batch'));
+
+    // Assess
+    expect(granted).toEqual(sorted(batchPermissions(other.tf, batchBucketArn, modelBucketArn)));
   });
 
   it('scopes bucket listing to the configured run prefix', () => {
@@ -95,7 +170,7 @@ describe('least privilege', () => {
 
   it('lets only Lambda assume the role, and attaches no managed policy', () => {
     // Prepare
-    const role = onlyResource(created.tf, 'aws_iam_role').body;
+    const role = resourceWhere(created.tf, 'aws_iam_role', 'name', 'wq-test-scorer').body;
 
     // Act
     const trust = JSON.parse(role.assume_role_policy as string) as unknown;

@@ -1,4 +1,4 @@
-import { CONTENT_HASH, IMAGE_BUILD, synthStack } from './support/stackFixtures';
+import { CONTENT_HASH, IMAGE_BUILD, synthStack, withBatch } from './support/stackFixtures';
 
 /**
  * The synthesized stack minus what legitimately varies (the terraform block with provider versions and backend,
@@ -19,7 +19,7 @@ function stripVolatile(json: string, contentHash: string): unknown {
 describe('regression', () => {
   it('synthesizes the same stack as the reviewed snapshot', () => {
     // Prepare / Act
-    const { json } = synthStack();
+    const { json } = synthStack(withBatch);
 
     // Assess
     expect(stripVolatile(json, CONTENT_HASH)).toMatchSnapshot();
@@ -30,8 +30,8 @@ describe('regression', () => {
     const otherHash = '12'.repeat(32);
 
     // Act
-    const original = synthStack();
-    const rebuilt = synthStack(undefined, { ...IMAGE_BUILD, contentHash: otherHash });
+    const original = synthStack(withBatch);
+    const rebuilt = synthStack(withBatch, { ...IMAGE_BUILD, contentHash: otherHash });
 
     // Assess
     expect(rebuilt.json).not.toBe(original.json);

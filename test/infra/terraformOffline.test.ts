@@ -11,7 +11,13 @@ import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildApp } from '../../infra/app';
 import { CONFIG_DIR, REPO_ROOT, RUNS_FILE, SYNTH_OUTDIR, stackDirectory } from '../../infra/paths';
-import { IMAGE_BUILD, PINNED_IMAGE, synthStack, type TerraformJson } from './support/stackFixtures';
+import {
+  IMAGE_BUILD,
+  PINNED_IMAGE,
+  synthStack,
+  withBatch,
+  type TerraformJson,
+} from './support/stackFixtures';
 
 const TERRAFORM = process.env.TERRAFORM_BINARY ?? 'terraform';
 const MIRROR_CANDIDATES = [
@@ -140,13 +146,13 @@ suite(
   () => {
     jest.setTimeout(180_000);
 
-    describe('with an image built by Terraform and a created bucket', () => {
+    describe('with an image built by Terraform, a created bucket and batch inference', () => {
       let workspace: Workspace;
       let changes: PlannedChange[];
       let declared: number;
 
       beforeAll(() => {
-        const { tf } = synthStack(undefined, IMAGE_BUILD);
+        const { tf } = synthStack(withBatch, IMAGE_BUILD);
         declared = Object.values(tf.resource).reduce((sum, byId) => sum + Object.keys(byId).length, 0);
         workspace = new Workspace(tf, mirror!);
         workspace.run('init', '-backend=false', '-input=false', '-no-color');
@@ -189,8 +195,10 @@ suite(
             'aws_kinesis_stream',
             'aws_lambda_event_source_mapping',
             'aws_lambda_function',
+            'aws_lambda_permission',
             'aws_s3_bucket',
             'aws_s3_bucket_lifecycle_configuration',
+            'aws_s3_bucket_notification',
             'aws_s3_bucket_ownership_controls',
             'aws_s3_bucket_policy',
             'aws_s3_bucket_public_access_block',
@@ -223,19 +231,22 @@ suite(
       it('reads the image digest only at apply time, after the build', () => {
         // Prepare / Act
         const image = changes.find((c) => c.address.startsWith('data.aws_ecr_image.'));
-        const fn = changes.find((c) => c.type === 'aws_lambda_function');
+        const functions = changes.filter((c) => c.type === 'aws_lambda_function');
 
         // Assess
         expect(image?.change.actions).toEqual(['read']);
-        expect(fn?.change.after_unknown).toMatchObject({ image_uri: true });
+        expect(functions).toHaveLength(2); // the scorer and the batch function: one image
+        for (const fn of functions) expect(fn.change.after_unknown).toMatchObject({ image_uri: true });
       });
     });
 
-    describe('with a CI-built image and an existing bucket', () => {
+    describe('with a CI-built image, an existing bucket and batch inference on another existing bucket', () => {
       let workspace: Workspace;
 
       beforeAll(() => {
         const { tf } = synthStack((c) => {
+          withBatch(c);
+          c.batch = { ...c.batch!, enabled: true, bucket: 'team-batch-files' };
           c.image = { uri: PINNED_IMAGE };
           c.model.bucket = { mode: 'existing', name: 'team-models' };
           c.backend = { type: 's3', bucket: 'team-tf-state', key: 'wine/stage.tfstate', region: 'eu-west-1' };

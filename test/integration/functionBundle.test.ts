@@ -33,6 +33,24 @@ describe('the built bundle', () => {
 
   afterAll(() => fs.rmSync(OUT_DIR, { recursive: true, force: true }));
 
+  it('bundles the batch handler beside it (batch.js, for the image command batch.handler)', () => {
+    // Prepare
+    const batch = path.join(OUT_DIR, 'batch.js');
+
+    // Act
+    const loaded = spawnSync(
+      process.execPath,
+      ['-e', `process.stdout.write(typeof require(${JSON.stringify(batch)}).handler)`],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+      },
+    );
+
+    // Assess
+    expect(loaded.stdout).toBe('function');
+  });
+
   it('answers the mixed sample event on stdout, with its logs and metrics on stderr', () => {
     // Prepare
     const env = { TEST_RUN: 'True', MODEL_LOCATION: runDir(DEFAULT_RUN_ID) };

@@ -1,5 +1,5 @@
 import { PutRecordCommand } from '@aws-sdk/client-kinesis';
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -192,6 +192,49 @@ describe('npm start', () => {
     await waitFor(
       () => (/1 record → 0 predicted, 1 rejected/.test(output) ? true : undefined),
       'the batch line',
+    );
+  });
+
+  it('scores a file dropped under batch/input/ with the batch handler, prints one line and writes batch/output/', async () => {
+    // Prepare
+    const s3 = createS3Client({
+      endpoint: `http://127.0.0.1:${s3Port}`,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    const csv =
+      'alcohol,volatile acidity,sulphates,quality\n9.4,0.7,0.56,5\n10.2,oops,0.5,6\n12.8,0.3,0.7,7\n';
+
+    // Act
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: 'wine-models',
+        Key: 'batch/input/smoke test.csv',
+        Body: Buffer.from(csv),
+      }),
+    );
+    const line = await waitFor(
+      () => /batch s3:\/\/wine-models\/batch\/input\/smoke test\.csv → .*/.exec(output)?.[0],
+      'the batch file line',
+    );
+    const read = async (key: string) =>
+      (await (
+        await s3.send(new GetObjectCommand({ Bucket: 'wine-models', Key: key }))
+      ).Body?.transformToString()) ?? '';
+    const predictions = (await read('batch/output/smoke test.csv.predictions.jsonl')).trim().split('\n');
+    const rejects = (await read('batch/rejects/smoke test.csv.jsonl')).trim().split('\n');
+
+    // Assess
+    expect(line).toMatch(
+      /→ 3 rows: 2 predicted, 1 rejected in [\d.]+ s → s3:\/\/wine-models\/batch\/output\/smoke test\.csv\.predictions\.jsonl$/,
+    );
+    expect(predictions.map((l) => (JSON.parse(l) as { source: unknown }).source)).toEqual([
+      { file: 's3://wine-models/batch/input/smoke test.csv', line: 2 },
+      { file: 's3://wine-models/batch/input/smoke test.csv', line: 4 },
+    ]);
+    expect(JSON.parse(rejects[0]!)).toMatchObject({ source: { line: 3 }, reason: 'invalid_value' });
+    expect(output).toContain(
+      `aws s3 cp --endpoint-url http://localhost:${s3Port} model/data/winequality-red.csv s3://wine-models/batch/input/red.csv`,
     );
   });
 

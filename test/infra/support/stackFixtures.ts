@@ -60,6 +60,17 @@ export function configInput(): InfraConfigInput {
   };
 }
 
+/** Enables batch inference (as stage.json and prod.json do), with values distinct from the defaults. */
+export function withBatch(input: InfraConfigInput): void {
+  input.batch = {
+    enabled: true,
+    memoryMb: 3538,
+    timeoutSeconds: 600,
+    maxObjectMegabytes: 64,
+    batchSize: 2000,
+  };
+}
+
 /** Parses a file-form configuration the way the app does (no runs.json needed: it names its run). */
 export function parseConfig(input: unknown, environment: Environment = 'stage'): InfraConfig {
   return parseInfraConfig(environment, input, 'test.json', () => {
@@ -124,6 +135,20 @@ export function resourcesOf(tf: TerraformJson, type: string): Record<string, Rec
 export function onlyResource(tf: TerraformJson, type: string): { id: string; body: Record<string, unknown> } {
   const entries = Object.entries(resourcesOf(tf, type));
   if (entries.length !== 1) throw new Error(`expected exactly one ${type}, found ${entries.length}`);
+  const [id, body] = entries[0]!;
+  return { id, body };
+}
+
+/** The resource of a type whose `attribute` equals `value`; fails the test unless exactly one matches. */
+export function resourceWhere(
+  tf: TerraformJson,
+  type: string,
+  attribute: string,
+  value: unknown,
+): { id: string; body: Record<string, unknown> } {
+  const entries = Object.entries(resourcesOf(tf, type)).filter(([, body]) => body[attribute] === value);
+  if (entries.length !== 1)
+    throw new Error(`expected one ${type} with ${attribute} ${String(value)}, found ${entries.length}`);
   const [id, body] = entries[0]!;
   return { id, body };
 }

@@ -98,6 +98,7 @@ describe('npm start output', () => {
     },
     exampleRecord: '{"wine_features": {"alcohol": 8.8}, "customer_id": 123}',
     examplePartitionKey: '123',
+    bucket: 'wine-models',
   };
 
   it('prints the v2 put with raw-in-base64-out, the v1 put without, and the read pipeline', () => {
