@@ -5,6 +5,9 @@
  * often as it likes (observations are idempotent per source; repeated predictions count as duplicates, which
  * at-least-once delivery allows). The demo uses it; end-to-end and fault-injection tests can reuse it.
  */
+import { summarizeLatencies, type LatencySummary } from '../stats';
+
+export type { LatencySummary } from '../stats';
 
 /** A record's identity on the input stream (what prediction `source` and quarantine keys carry). */
 export interface SourceKey {
@@ -57,14 +60,6 @@ export type Outcome = 'predicted' | 'rejected' | 'failed' | 'missing';
 export interface Mismatch {
   readonly record: SentRecord;
   readonly problem: string;
-}
-
-export interface LatencySummary {
-  readonly count: number;
-  readonly p50Ms: number;
-  readonly p95Ms: number;
-  readonly p99Ms: number;
-  readonly maxMs: number;
 }
 
 export interface LedgerReport {
@@ -269,7 +264,7 @@ export class Ledger {
       unexpected: this.unexpectedCount,
       mismatches,
       accuracy: labelled > 0 ? { correct, labelled, value: correct / labelled } : undefined,
-      latency: summarize(latencies),
+      latency: summarizeLatencies(latencies),
       throughput:
         latencies.length > 0 && seconds > 0
           ? { records: predicted + rejected, seconds, perSecond: (predicted + rejected) / seconds }
@@ -293,22 +288,4 @@ export function onFailureDetail(report: LedgerReport): string {
       ? `; ${report.alsoInOnFailure} more listed there already had their outcome (the retried batch's later records)`
       : '')
   );
-}
-
-/** Nearest-rank percentile of a non-empty sorted list. */
-export function percentile(sorted: readonly number[], p: number): number {
-  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
-  return sorted[rank - 1] ?? Number.NaN;
-}
-
-function summarize(values: readonly number[]): LatencySummary | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  return {
-    count: sorted.length,
-    p50Ms: percentile(sorted, 50),
-    p95Ms: percentile(sorted, 95),
-    p99Ms: percentile(sorted, 99),
-    maxMs: sorted.at(-1) ?? Number.NaN,
-  };
 }

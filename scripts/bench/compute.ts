@@ -24,6 +24,7 @@ import { toFeatureBatch } from '../../functions/core/features';
 import { createBatchProcessor } from '../../functions/core/processBatch';
 import type { InputRecord } from '../../functions/core/types';
 import { createRecordValidator, type ValidRecord } from '../../functions/core/validate';
+import { median } from '../stats';
 
 const TARGET_B_OVER_A = 1.3;
 const TARGET_C_OVER_B = 10;
@@ -42,13 +43,6 @@ function positive(name: string, value: string | undefined): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${value}`);
   return n;
-}
-
-function median(samples: readonly number[]): number {
-  const sorted = [...samples].sort((x, y) => x - y);
-  const at = (i: number) => sorted[i] ?? Number.NaN;
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? at(mid) : (at(mid - 1) + at(mid)) / 2;
 }
 
 interface Timing {

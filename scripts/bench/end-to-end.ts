@@ -25,7 +25,7 @@ import { loadModelOnce } from '../../functions/adapters/modelLoader';
 import type { FunctionConfig } from '../../functions/config';
 import { DEFAULT_RUN_ID, loadSignature, runDir } from '../../model';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../emulators/emulators';
-import type { LatencySummary } from '../accounting/ledger';
+import { median, type LatencySummary } from '../stats';
 import { MAPPING_DEFAULTS } from '../poller';
 import { createContext } from '../poller/context';
 import { loadWhiteWine } from '../records/wine';
@@ -67,12 +67,6 @@ interface RunResult {
   readonly invocations: number;
   readonly redelivered: number;
 }
-
-const median = (values: readonly number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[mid] ?? NaN) : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
-};
 
 const load = () =>
   os

@@ -1,4 +1,4 @@
-import { Ledger, percentile, type SentRecord } from '../../../../scripts/accounting/ledger';
+import { Ledger, type SentRecord } from '../../../../scripts/accounting/ledger';
 import { toFailureObservation, toRejectionObservation } from '../../../../scripts/accounting/sources';
 
 const shardId = 'shardId-000000000000';
@@ -163,13 +163,6 @@ describe('ledger', () => {
     ]);
     expect(report.unexpected).toBe(1);
     expect(report.ok).toBe(false);
-  });
-
-  it('uses nearest-rank percentiles', () => {
-    // Act & Assess
-    expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 50)).toBe(5);
-    expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 95)).toBe(10);
-    expect(percentile([7], 95)).toBe(7);
   });
 });
 
