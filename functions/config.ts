@@ -4,14 +4,11 @@
  */
 import { z } from 'zod';
 import { DEFAULT_EXPERIMENT_ID, RUN_ID_PATTERN, modelPrefix } from '../model/src/contract';
+import { isS3Url, parseS3Folder, S3_BUCKET_NAME, S3UrlError, type S3Folder } from './contract/s3Folder';
 import { MIN_PSI_RECORDS } from './core/drift/monitor';
 import { ConfigError } from './errors';
 
-/** An S3 folder: bucket plus key prefix without leading or trailing slash (may be empty). */
-export interface S3Folder {
-  readonly bucket: string;
-  readonly prefix: string;
-}
+export type { S3Folder } from './contract/s3Folder';
 
 /** Where the model's files are. */
 export type ModelLocation =
@@ -55,23 +52,21 @@ export const CONFIG_VARIABLES = [
 
 type Variable = (typeof CONFIG_VARIABLES)[number];
 
-const S3_URL = /^s3:\/\/([^/]+)\/?(.*)$/;
-// S3 bucket naming rules (general purpose buckets): 3–63 of a-z 0-9 . -, starting and ending alphanumeric.
-const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-
 // Docker-compose and CDK often pass unset variables as empty strings: treat blank as unset.
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
 
-function parseS3Folder(url: string, ctx: z.RefinementCtx): S3Folder {
-  const [, bucket = '', prefix = ''] = S3_URL.exec(url) ?? [];
-  if (!S3_URL.test(url)) ctx.addIssue({ code: 'custom', message: 'must look like s3://bucket/prefix' });
-  else if (!BUCKET.test(bucket))
-    ctx.addIssue({ code: 'custom', message: `names "${bucket}", which is not a valid S3 bucket name` });
-  return { bucket, prefix: prefix.replace(/\/+$/, '') };
+function s3FolderOf(url: string, ctx: z.RefinementCtx): S3Folder {
+  try {
+    return parseS3Folder(url);
+  } catch (error) {
+    if (!(error instanceof S3UrlError)) throw error;
+    ctx.addIssue({ code: 'custom', message: error.reason });
+    return z.NEVER;
+  }
 }
 
-const s3Folder = z.string().transform(parseS3Folder);
+const s3Folder = z.string().transform(s3FolderOf);
 
 const endpoint = optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }));
 
@@ -79,14 +74,14 @@ const envSchema = z.object({
   PREDICTIONS_STREAM_NAME: optional(
     z.string().regex(/^[a-zA-Z0-9_.-]{1,128}$/, 'must be a Kinesis stream name (1–128 of a-z A-Z 0-9 _ . -)'),
   ),
-  MODEL_BUCKET: optional(z.string().regex(BUCKET, 'must be an S3 bucket name')),
+  MODEL_BUCKET: optional(z.string().regex(S3_BUCKET_NAME, 'must be an S3 bucket name')),
   EXPERIMENT_ID: optional(z.string().regex(/^[A-Za-z0-9._-]+$/, 'must be an MLflow experiment id (e.g. 1)')),
   RUN_ID: optional(
     z.string().regex(RUN_ID_PATTERN, 'must be 32 lowercase hex characters (an MLflow run id)'),
   ),
   MODEL_LOCATION: optional(
     z.string().transform((v, ctx): S3Folder | string => {
-      if (v.startsWith('s3://')) return parseS3Folder(v, ctx);
+      if (isS3Url(v)) return s3FolderOf(v, ctx);
       if (v.includes('://'))
         ctx.addIssue({ code: 'custom', message: 'must be s3://bucket/prefix or a local folder' });
       return v;

@@ -9,6 +9,7 @@ import {
   type ModelSignature,
 } from '../../model/src/contract';
 import type { ModelLocation } from '../config';
+import { s3Key, s3Url, type S3Folder } from '../contract/s3Folder';
 import { ModelLoadError, ModelNotFoundError } from '../errors';
 
 /** The files the function needs from a model folder. */
@@ -132,12 +133,8 @@ function localReader(directory: string): [string, ReadFile] {
   ];
 }
 
-function s3Reader(
-  location: { bucket: string; prefix: string },
-  s3: S3Client | undefined,
-): [string, ReadFile] {
-  const keyPrefix = location.prefix === '' ? '' : `${location.prefix}/`;
-  const folder = `s3://${location.bucket}/${keyPrefix}`;
+function s3Reader(location: S3Folder, s3: S3Client | undefined): [string, ReadFile] {
+  const folder = s3Url(location, '');
   return [
     folder,
     async (name) => {
@@ -145,7 +142,7 @@ function s3Reader(
       const url = folder + name;
       try {
         const object = await s3.send(
-          new GetObjectCommand({ Bucket: location.bucket, Key: keyPrefix + name }),
+          new GetObjectCommand({ Bucket: location.bucket, Key: s3Key(location, name) }),
         );
         if (!object.Body) throw new ModelLoadError(`${url} has no body`);
         return await object.Body.transformToByteArray();

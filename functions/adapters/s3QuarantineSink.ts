@@ -3,7 +3,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { quarantineKey, type QuarantineDocument } from '../core/quarantine';
 import type { QuarantineSink, WriteReport } from '../core/sinks';
 import type { SourceCoordinates } from '../core/types';
-import type { S3Folder } from '../config';
+import { s3Url, type S3Folder } from '../contract/s3Folder';
 
 /** Parallel PutObjects per batch: enough to quarantine a bad 10,000-record batch in seconds, not a flood. */
 const DEFAULT_CONCURRENCY = 16;
@@ -40,7 +40,7 @@ export function createS3QuarantineSink(options: S3QuarantineSinkOptions): Quaran
       return true;
     } catch (error) {
       options.logger.error('quarantine write failed', {
-        location: `s3://${options.location.bucket}/${key}`,
+        location: s3Url({ bucket: options.location.bucket, prefix: '' }, key),
         source: document.source,
         error,
       });

@@ -4,6 +4,7 @@
  * accepts, and cross-field rules (record age vs retention, reserved concurrency vs shards) are checked before synth.
  */
 import { z } from 'zod';
+import { S3_BUCKET_NAME } from '../../functions/contract/s3Folder';
 import { DEFAULT_EXPERIMENT_ID, RUN_ID_PATTERN, UCI_FEATURES } from '../../model/src/contract';
 
 /** The environments this app deploys: one stack each. */
@@ -19,7 +20,6 @@ const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 /** Short enough for every derived name (the bucket prefix `<prefix>-models-` may be at most 37 characters). */
 const NAME_PREFIX = /^[a-z][a-z0-9-]{1,26}[a-z0-9]$/;
 const STREAM_NAME = /^[a-zA-Z0-9_.-]{1,128}$/;
-const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 /** A digest-pinned ECR image: `<account>.dkr.ecr.<region>.amazonaws.com/<repo>@sha256:<64 hex>`. */
 const PINNED_IMAGE_URI =
   /^\d{12}\.dkr\.ecr\.[a-z]{2}(-[a-z]+)+-\d\.amazonaws\.com(\.cn)?\/[a-z0-9]+([._/-][a-z0-9]+)*@sha256:[0-9a-f]{64}$/;
@@ -78,7 +78,7 @@ const modelBucketSchema = z.discriminatedUnion('mode', [
   }),
   z.strictObject({
     mode: z.literal('existing'),
-    name: z.string().regex(BUCKET_NAME, 'must be a valid S3 bucket name'),
+    name: z.string().regex(S3_BUCKET_NAME, 'must be a valid S3 bucket name'),
   }),
 ]);
 
@@ -87,7 +87,7 @@ const backendSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('local') }),
   z.strictObject({
     type: z.literal('s3'),
-    bucket: z.string().regex(BUCKET_NAME, 'must be a valid S3 bucket name'),
+    bucket: z.string().regex(S3_BUCKET_NAME, 'must be a valid S3 bucket name'),
     key: z.string().min(1),
     region: z.string().regex(AWS_REGION, 'must be an AWS region such as eu-west-1'),
     /** S3-native state locking (Terraform ≥ 1.10, OpenTofu ≥ 1.10). */

@@ -5,6 +5,7 @@
  */
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { z } from 'zod';
+import { isS3Url, parseS3Folder, S3UrlError } from '../../functions/contract/s3Folder';
 import { DEFAULT_EXPERIMENT_ID, RUN_ID_PATTERN } from '../../model/src/contract';
 
 /** Every variable the local stack reads, with its default, for `--help` and the README table. */
@@ -119,7 +120,21 @@ const schema = z.object({
   POLLER_MAX_RETRIES: int(-1, 10_000, 3),
   POLLER_MAX_RECORD_AGE_SECONDS: int(-1, 604_800, 3_600),
   POLLER_FUNCTION_TIMEOUT_SECONDS: int(1, 900, 60),
-  POLLER_ON_FAILURE: text(/./, 'must be s3://bucket/prefix or a folder'),
+  POLLER_ON_FAILURE: z.preprocess(
+    blankAsUnset,
+    z
+      .string()
+      .superRefine((location, ctx) => {
+        if (!isS3Url(location)) return; // a folder
+        try {
+          parseS3Folder(location);
+        } catch (error) {
+          if (!(error instanceof S3UrlError)) throw error;
+          ctx.addIssue({ code: 'custom', message: error.reason });
+        }
+      })
+      .optional(),
+  ),
   POWERTOOLS_LOG_LEVEL: z.preprocess(
     (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim().toUpperCase() : undefined),
     z

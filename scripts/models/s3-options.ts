@@ -1,6 +1,7 @@
 /** Flags shared by `model:publish` and `model:list`, turned into an S3 client. */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createS3Client } from '../../functions/adapters/aws-clients';
+import { S3_BUCKET_NAME } from '../../functions/contract/s3Folder';
 import { UsageError } from '../../model';
 
 /** s3rver accepts only these; used for a loopback endpoint when the environment has no credentials. */
@@ -32,9 +33,12 @@ export function s3ClientFor(endpointUrl: string | undefined): S3Client {
   });
 }
 
-/** `--bucket`, else `MODEL_BUCKET`. */
+/** `--bucket`, else `MODEL_BUCKET`, checked against S3's bucket naming rules. */
 export function bucketFrom(flag: string | undefined): string {
   const bucket = flag ?? process.env.MODEL_BUCKET;
   if (bucket === undefined || bucket === '') throw new UsageError('--bucket (or MODEL_BUCKET) is required');
+  if (!S3_BUCKET_NAME.test(bucket)) {
+    throw new UsageError(`--bucket (or MODEL_BUCKET) "${bucket}" is not a valid S3 bucket name`);
+  }
   return bucket;
 }

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { parseReference, parseSignature } from '../../functions/adapters/modelStore';
 import { ARTIFACT_FILES, type ModelReference, type ModelSignature } from '../../model/src/contract';
-import type { S3Folder } from './quarantine';
+import { s3Url, type S3Folder } from '../../functions/contract/s3Folder';
 
 /** A model folder: local or in S3. */
 export type ModelFolder =
@@ -41,10 +41,7 @@ const confusionSchema = z.object({
  * @throws ReportModelError naming the missing or invalid file
  */
 export async function loadReportModel(folder: ModelFolder, s3: S3Client | undefined): Promise<ReportModel> {
-  const where =
-    folder.kind === 'local'
-      ? path.resolve(folder.directory) + path.sep
-      : `s3://${folder.bucket}/${folder.prefix ? `${folder.prefix}/` : ''}`;
+  const where = folder.kind === 'local' ? path.resolve(folder.directory) + path.sep : s3Url(folder, '');
   const read = async (name: string): Promise<Uint8Array | undefined> => {
     try {
       if (folder.kind === 'local') return await fs.readFile(where + name);

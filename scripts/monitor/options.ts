@@ -9,7 +9,7 @@ import { REPO_ROOT } from '../../model';
 import { connectionOptions } from '../streams/connection';
 import { LOCAL_CREDENTIALS } from '../emulators/emulators';
 import type { ModelFolder } from './modelFiles';
-import { parseS3Folder, type S3Folder } from './quarantine';
+import { isS3Url, parseS3Folder, S3UrlError, type S3Folder } from '../../functions/contract/s3Folder';
 
 export const USAGE = `Usage: npm run monitor -- [options]
 
@@ -168,13 +168,19 @@ function parseSince(text: string, now: Date): Date | undefined {
 }
 
 function parseModelFolder(text: string): ModelFolder {
-  if (text.startsWith('s3://')) {
-    const folder = parseS3Folder(text);
-    if (!folder)
-      throw new MonitorUsageError(`--model-location must be s3://bucket/prefix or a folder, got "${text}"`);
-    return { kind: 's3', ...folder };
+  return isS3Url(text)
+    ? { kind: 's3', ...s3Option('--model-location', text) }
+    : { kind: 'local', directory: text };
+}
+
+/** An s3:// option value, or a usage error naming the option and why, e.g. `--quarantine must be s3://bucket/prefix`. */
+function s3Option(option: string, url: string): S3Folder {
+  try {
+    return parseS3Folder(url);
+  } catch (error) {
+    if (!(error instanceof S3UrlError)) throw error;
+    throw new MonitorUsageError(`${option} ${error.reason}, got "${url}"`);
   }
-  return { kind: 'local', directory: text };
 }
 
 function quarantineFolder(
@@ -190,7 +196,5 @@ function quarantineFolder(
         ? `s3://${env.MODEL_BUCKET}/quarantine`
         : undefined);
   if (url === undefined) return { skip: 'no --quarantine given and MODEL_BUCKET is not set' };
-  const folder = parseS3Folder(url);
-  if (!folder) throw new MonitorUsageError(`--quarantine must be s3://bucket/prefix, got "${url}"`);
-  return folder;
+  return s3Option('--quarantine', url);
 }

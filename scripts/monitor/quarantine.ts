@@ -4,22 +4,10 @@
  * still useful without it.
  */
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { s3Url, type S3Folder } from '../../functions/contract/s3Folder';
 import type { QuarantineEntry, QuarantineRead } from './analysis';
 
-/** An S3 folder: bucket and key prefix without slashes at either end (may be empty). */
-export interface S3Folder {
-  readonly bucket: string;
-  readonly prefix: string;
-}
-
 const CONCURRENCY = 8;
-
-/** `s3://bucket/prefix` → folder, or undefined when the text is not such a URL. */
-export function parseS3Folder(url: string): S3Folder | undefined {
-  const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(url);
-  if (!match?.[1]) return undefined;
-  return { bucket: match[1], prefix: (match[2] ?? '').replace(/^\/+|\/+$/g, '') };
-}
 
 /** The `yyyy/mm/dd/` key parts of every UTC day from `since` to `until`, or `['']` (all) without a start. */
 export function dayPrefixes(since: Date | undefined, until: Date): string[] {
@@ -43,7 +31,7 @@ export async function readQuarantine(
   folder: S3Folder,
   window: { readonly since: Date | undefined; readonly until: Date; readonly maxObjects: number },
 ): Promise<QuarantineRead> {
-  const location = `s3://${folder.bucket}/${folder.prefix}`;
+  const location = s3Url(folder);
   const base = folder.prefix === '' ? '' : `${folder.prefix}/`;
   try {
     const keys: string[] = [];
