@@ -3,7 +3,13 @@
  * Every problem is collected first, so one cold-start error names every bad variable at once.
  */
 import { z } from 'zod';
-import { DEFAULT_EXPERIMENT_ID, RUN_ID_PATTERN, modelPrefix } from '../model/src/contract';
+import {
+  DEFAULT_EXPERIMENT_ID,
+  EXPERIMENT_ID_PATTERN,
+  RUN_ID_PATTERN,
+  modelPrefix,
+} from '../model/src/contract';
+import { KINESIS_STREAM_NAME, KINESIS_STREAM_NAME_RULE, QUARANTINE_PREFIX } from './contract/names';
 import { isS3Url, parseS3Folder, S3_BUCKET_NAME, S3UrlError, type S3Folder } from './contract/s3Folder';
 import { MIN_PSI_RECORDS } from './core/drift/monitor';
 import { ConfigError } from './errors';
@@ -71,11 +77,11 @@ const s3Folder = z.string().transform(s3FolderOf);
 const endpoint = optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }));
 
 const envSchema = z.object({
-  PREDICTIONS_STREAM_NAME: optional(
-    z.string().regex(/^[a-zA-Z0-9_.-]{1,128}$/, 'must be a Kinesis stream name (1–128 of a-z A-Z 0-9 _ . -)'),
-  ),
+  PREDICTIONS_STREAM_NAME: optional(z.string().regex(KINESIS_STREAM_NAME, KINESIS_STREAM_NAME_RULE)),
   MODEL_BUCKET: optional(z.string().regex(S3_BUCKET_NAME, 'must be an S3 bucket name')),
-  EXPERIMENT_ID: optional(z.string().regex(/^[A-Za-z0-9._-]+$/, 'must be an MLflow experiment id (e.g. 1)')),
+  EXPERIMENT_ID: optional(
+    z.string().regex(EXPERIMENT_ID_PATTERN, 'must be an MLflow experiment id (e.g. 1)'),
+  ),
   RUN_ID: optional(
     z.string().regex(RUN_ID_PATTERN, 'must be 32 lowercase hex characters (an MLflow run id)'),
   ),
@@ -129,7 +135,7 @@ function crossVariableProblems(isSet: (variable: Variable) => boolean, testRun: 
       problems.push('PREDICTIONS_STREAM_NAME is required unless TEST_RUN=True');
     if (!isSet('QUARANTINE_LOCATION') && !isSet('MODEL_BUCKET')) {
       problems.push(
-        'QUARANTINE_LOCATION is required when MODEL_BUCKET is not set (it defaults to s3://{MODEL_BUCKET}/quarantine)',
+        `QUARANTINE_LOCATION is required when MODEL_BUCKET is not set (it defaults to s3://{MODEL_BUCKET}/${QUARANTINE_PREFIX})`,
       );
     }
   }
@@ -177,7 +183,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): FunctionConfi
     : {
         kind: 'write',
         predictionsStreamName: e.PREDICTIONS_STREAM_NAME as string,
-        quarantine: e.QUARANTINE_LOCATION ?? { bucket: e.MODEL_BUCKET as string, prefix: 'quarantine' },
+        quarantine: e.QUARANTINE_LOCATION ?? { bucket: e.MODEL_BUCKET as string, prefix: QUARANTINE_PREFIX },
       };
   return deepFreeze({
     model,

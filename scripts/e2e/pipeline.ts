@@ -43,12 +43,11 @@ import { putRecords } from '../streams/producer';
 import { ensureStream } from '../emulators/streams';
 import { account, formatAccounting, type Accounting, type SentOfKind } from '../accounting/verdict';
 import type { E2eRecord } from '../records/catalogue';
+import { LOCAL_DEFAULTS, LOCAL_FUNCTION_NAME, ON_FAILURE_PREFIX } from '../local-stack/config';
+import { QUARANTINE_PREFIX } from '../../functions/contract/names';
 
-/** The model bucket; quarantine and on-failure prefixes of every scenario live in it too. */
-export const E2E_BUCKET = 'wine-models';
-
-/** The function's name in the poller's ARNs and Lambda context. */
-const E2E_FUNCTION_NAME = 'wine-quality-scorer';
+/** The model bucket (the local stack's); quarantine and on-failure prefixes of every scenario live in it too. */
+export const E2E_BUCKET = LOCAL_DEFAULTS.bucket;
 
 /**
  * Event source mapping of the scenarios: the deployed one (stage: retries 3, bisect on error, ReportBatchItemFailures,
@@ -154,7 +153,7 @@ export class E2eEmulators {
    */
   handlerTelemetry(): Telemetry {
     return createTelemetry({
-      serviceName: E2E_FUNCTION_NAME,
+      serviceName: LOCAL_FUNCTION_NAME,
       logLevel: (process.env.E2E_LOG_LEVEL ?? 'SILENT') as LogLevel,
       emitMetrics: false,
     });
@@ -316,7 +315,7 @@ export class Scenario {
       MODEL_BUCKET: E2E_BUCKET,
       EXPERIMENT_ID: DEFAULT_EXPERIMENT_ID,
       RUN_ID: options.runId ?? DEFAULT_RUN_ID,
-      QUARANTINE_LOCATION: `s3://${E2E_BUCKET}/${name}/quarantine`,
+      QUARANTINE_LOCATION: `s3://${E2E_BUCKET}/${name}/${QUARANTINE_PREFIX}`,
       TEST_RUN: 'False',
     });
     const handler = options.createHandler
@@ -330,8 +329,8 @@ export class Scenario {
       s3: emulators.s3,
       predictionsStream: `${name}-out`,
       bucket: E2E_BUCKET,
-      quarantinePrefix: `${name}/quarantine/`,
-      onFailurePrefix: `${name}/esm-failures/`,
+      quarantinePrefix: `${name}/${QUARANTINE_PREFIX}/`,
+      onFailurePrefix: `${name}/${ON_FAILURE_PREFIX}/`,
     });
     const pollerClient = createKinesisClient({
       endpoint: emulators.kinesisEndpoint,
@@ -368,7 +367,7 @@ export class Scenario {
     this.poller = await EventSourcePoller.start({
       client: this.pollerClient,
       handler: this.handler,
-      onFailure: s3Destination(this.emulators.s3, E2E_BUCKET, `${this.name}/esm-failures`),
+      onFailure: s3Destination(this.emulators.s3, E2E_BUCKET, `${this.name}/${ON_FAILURE_PREFIX}`),
       logger,
       observer: {
         onBatch: (report) => this.batches.push(report),
@@ -378,7 +377,7 @@ export class Scenario {
       ...this.mapping,
       streamName: this.inputStream,
       startingPosition: 'TRIM_HORIZON',
-      functionName: E2E_FUNCTION_NAME,
+      functionName: LOCAL_FUNCTION_NAME,
     });
   }
 
@@ -561,7 +560,7 @@ export class Scenario {
       const page = await this.emulators.s3.send(
         new ListObjectsV2Command({
           Bucket: E2E_BUCKET,
-          Prefix: `${this.name}/quarantine/`,
+          Prefix: `${this.name}/${QUARANTINE_PREFIX}/`,
           ContinuationToken: token,
         }),
       );

@@ -12,7 +12,8 @@ import { createKinesisClient, createS3Client } from '../../functions/adapters/aw
 import { createTelemetry } from '../../functions/adapters/observability';
 import { parseConfig, type FunctionConfig } from '../../functions/config';
 import { createDefaultHandler, type FunctionHandler } from '../../functions/handler';
-import type { LocalStackConfig } from './config';
+import { LOCAL_FUNCTION_NAME, ON_FAILURE_PREFIX, type LocalStackConfig } from './config';
+import { QUARANTINE_PREFIX } from '../../functions/contract/names';
 import {
   LOCAL_CREDENTIALS,
   LOCAL_REGION,
@@ -31,14 +32,8 @@ import {
 import { assertPortFree } from '../emulators/ports';
 import { ensureStream } from '../emulators/streams';
 
-/** Name the poller gives the function (in ARNs and the Lambda context); the deployed function's service name. */
-export const LOCAL_FUNCTION_NAME = 'wine-quality-scorer';
-
-/** Where the handler puts rejected records in the local stack: `s3://<bucket>/quarantine` (docs/contract.md §4). */
-export const QUARANTINE_PREFIX = 'quarantine';
-
-/** Default on-failure prefix in the model bucket. */
-export const ON_FAILURE_PREFIX = 'esm-failures';
+// Where they used to be defined; defined once in ./config (and the quarantine prefix in the function's contract).
+export { LOCAL_FUNCTION_NAME, ON_FAILURE_PREFIX, QUARANTINE_PREFIX };
 
 export interface LocalStackHooks {
   /** Progress of the poller (one report per invocation, one per discarded batch). */

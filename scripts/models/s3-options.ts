@@ -3,13 +3,11 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { createS3Client } from '../../functions/adapters/aws-clients';
 import { S3_BUCKET_NAME } from '../../functions/contract/s3Folder';
 import { UsageError } from '../../model';
-
-/** s3rver accepts only these; used for a loopback endpoint when the environment has no credentials. */
-const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../emulators/emulators';
 
 /**
  * An S3 client for `--endpoint-url` (or `AWS_ENDPOINT_URL_S3` / `AWS_ENDPOINT_URL`). Against a loopback endpoint
- * (the local s3rver) it defaults the region to `us-east-1` and, when no AWS credentials are set, uses s3rver's.
+ * (the local s3rver) it defaults the region to the local stack's and, when no AWS credentials are set, uses s3rver's.
  */
 export function s3ClientFor(endpointUrl: string | undefined): S3Client {
   const endpoint = endpointUrl ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
@@ -27,7 +25,7 @@ export function s3ClientFor(endpointUrl: string | undefined): S3Client {
   return createS3Client({
     ...(endpointUrl === undefined ? {} : { endpoint: endpointUrl }),
     ...(local && process.env.AWS_REGION === undefined && process.env.AWS_DEFAULT_REGION === undefined
-      ? { region: 'us-east-1' }
+      ? { region: LOCAL_REGION }
       : {}),
     ...(local && !hasCredentials ? { credentials: LOCAL_CREDENTIALS } : {}),
   });

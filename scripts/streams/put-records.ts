@@ -9,11 +9,12 @@ import { parseArgs } from 'node:util';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, kinesisClientFor } from './connection';
 import { putRecords } from './producer';
 import { parseRecordFile, RecordFileError } from '../records/files';
+import { LOCAL_DEFAULTS } from '../local-stack/config';
 
 const USAGE = `Usage: npm run put-records -- --file <path> [options]
 
   --file <path>           records: .jsonl/.ndjson (one JSON record per line), .json (an array), .csv (UCI wine CSV)
-  --stream <name>         input stream (default: $INPUT_STREAM_NAME or wine-input)
+  --stream <name>         input stream (default: $INPUT_STREAM_NAME or ${LOCAL_DEFAULTS.inputStream})
   --raw                   send JSON Lines lines byte for byte even when they are not JSON
   --limit <n>             send only the first n records
   --verbose               print shard and sequence number of every record
@@ -60,7 +61,7 @@ async function main(argv: string[]): Promise<number> {
     throw error;
   }
   records = records.slice(0, limit);
-  const stream = values.stream ?? process.env.INPUT_STREAM_NAME ?? 'wine-input';
+  const stream = values.stream ?? process.env.INPUT_STREAM_NAME ?? LOCAL_DEFAULTS.inputStream;
   const { client, describe } = kinesisClientFor(values);
   const started = performance.now();
   const results = await putRecords(client, stream, records);

@@ -8,10 +8,11 @@ import '../node20-sdk-warning';
 import { parseArgs } from 'node:util';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, kinesisClientFor } from './connection';
 import { StreamTail, type TailRecord } from './tail';
+import { LOCAL_DEFAULTS } from '../local-stack/config';
 
 const USAGE = `Usage: npm run read-predictions -- [options]
 
-  --stream <name>         stream to read (default: $PREDICTIONS_STREAM_NAME or wine-predictions)
+  --stream <name>         stream to read (default: $PREDICTIONS_STREAM_NAME or ${LOCAL_DEFAULTS.predictionsStream})
   --from <position>       TRIM_HORIZON (default: everything retained) or LATEST (only new records)
   --follow                keep reading until Ctrl-C
   --limit <n>             stop after n records
@@ -70,7 +71,7 @@ async function main(argv: string[]): Promise<number> {
     );
     return 2;
   }
-  const stream = values.stream ?? process.env.PREDICTIONS_STREAM_NAME ?? 'wine-predictions';
+  const stream = values.stream ?? process.env.PREDICTIONS_STREAM_NAME ?? LOCAL_DEFAULTS.predictionsStream;
   const { client } = kinesisClientFor(values);
   const logger = {
     info: (m: string) => console.error(m),
