@@ -9,7 +9,7 @@
  * with its one process-wide handler, does not offer.
  */
 import { DeleteStreamCommand, ListStreamsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
-import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -329,7 +329,7 @@ export class Scenario {
       s3: emulators.s3,
       predictionsStream: `${name}-out`,
       bucket: E2E_BUCKET,
-      quarantinePrefix: `${name}/${QUARANTINE_PREFIX}/`,
+      quarantinePrefix: `${name}/${QUARANTINE_PREFIX}`,
       onFailurePrefix: `${name}/${ON_FAILURE_PREFIX}/`,
     });
     const pollerClient = createKinesisClient({
@@ -480,7 +480,7 @@ export class Scenario {
     const accounting = account(this.ledger, this.sent, {
       read: { ...this.sources.read },
       unreadable: { ...this.sources.unreadable },
-      quarantineKeysPerSource: await this.quarantineKeysPerSource(),
+      quarantineKeysPerSource: await this.sources.quarantineKeysPerSource(),
     });
     if (!timedOut) return accounting;
     return {
@@ -551,26 +551,5 @@ export class Scenario {
         throw new Error(`streams of scenario ${this.name} were not deleted within 30 s`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-  }
-
-  private async quarantineKeysPerSource(): Promise<Map<string, number>> {
-    const counts = new Map<string, number>();
-    let token: string | undefined;
-    do {
-      const page = await this.emulators.s3.send(
-        new ListObjectsV2Command({
-          Bucket: E2E_BUCKET,
-          Prefix: `${this.name}/${QUARANTINE_PREFIX}/`,
-          ContinuationToken: token,
-        }),
-      );
-      for (const { Key } of page.Contents ?? []) {
-        const match = Key ? /\/([^/]+)\/([^/]+)\.json$/.exec(Key) : null;
-        const source = match ? `${match[1] ?? ''}/${match[2] ?? ''}` : (Key ?? '');
-        counts.set(source, (counts.get(source) ?? 0) + 1);
-      }
-      token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
-    } while (token !== undefined);
-    return counts;
   }
 }

@@ -163,7 +163,7 @@ async function accountFor(stack: LocalStack, ledger: Ledger): Promise<void> {
     s3: stack.s3,
     predictionsStream: stack.config.predictionsStream,
     bucket: stack.config.bucket,
-    quarantinePrefix: `${QUARANTINE_PREFIX}/`,
+    quarantinePrefix: QUARANTINE_PREFIX,
     onFailurePrefix: `${ON_FAILURE_PREFIX}/`,
   });
   const deadline = Date.now() + TIMEOUT_MS;

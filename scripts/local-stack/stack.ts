@@ -14,6 +14,7 @@ import { parseConfig, type FunctionConfig } from '../../functions/config';
 import { createDefaultHandler, type FunctionHandler } from '../../functions/handler';
 import { LOCAL_FUNCTION_NAME, ON_FAILURE_PREFIX, type LocalStackConfig } from './config';
 import { QUARANTINE_PREFIX } from '../../functions/contract/names';
+import { parseQuarantineKey } from '../../functions/core/quarantine';
 import {
   LOCAL_CREDENTIALS,
   LOCAL_REGION,
@@ -86,8 +87,6 @@ export function handlerConfig(stack: {
   });
 }
 
-const QUARANTINE_KEY = /\/([^/]+)\/(\d+)\.json$/;
-
 /**
  * Starts everything, in order, and returns once the handler has loaded the model and the poller reads the input
  * stream. If a step fails, whatever already started is stopped before the error propagates.
@@ -115,7 +114,6 @@ export async function startLocalStack(
   };
 
   try {
-    const quarantinePrefix = `${QUARANTINE_PREFIX}/`;
     const started = await Promise.allSettled([
       startKinesisMock({ port: config.kinesisPort, logFile: kinesisLog }),
       startS3rver({
@@ -123,9 +121,9 @@ export async function startLocalStack(
         directory: path.join(dir, 's3'),
         buckets: [config.bucket],
         onObjectCreated: (bucket, key) => {
-          const match =
-            bucket === config.bucket && key.startsWith(quarantinePrefix) ? QUARANTINE_KEY.exec(key) : null;
-          if (match?.[1] && match[2]) hooks.onQuarantined?.(match[1], match[2]);
+          const quarantined =
+            bucket === config.bucket ? parseQuarantineKey(key, QUARANTINE_PREFIX) : undefined;
+          if (quarantined) hooks.onQuarantined?.(quarantined.shardId, quarantined.sequenceNumber);
         },
       }),
     ]);

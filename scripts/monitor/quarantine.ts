@@ -3,8 +3,9 @@
  * received, so only the days of the window are listed. Unreachable storage is reported, never thrown: the report is
  * still useful without it.
  */
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { s3Url, type S3Folder } from '../../functions/contract/s3Folder';
+import { GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import { s3Key, s3Url, type S3Folder } from '../../functions/contract/s3Folder';
+import { parseQuarantineKey, quarantineDayPrefix } from '../../functions/core/quarantine';
 import type { QuarantineEntry, QuarantineRead } from './analysis';
 
 const CONCURRENCY = 8;
@@ -15,7 +16,7 @@ export function dayPrefixes(since: Date | undefined, until: Date): string[] {
   const days: string[] = [];
   const day = new Date(Date.UTC(since.getUTCFullYear(), since.getUTCMonth(), since.getUTCDate()));
   while (day <= until) {
-    days.push(`${day.toISOString().slice(0, 10).split('-').join('/')}/`);
+    days.push(quarantineDayPrefix('', day));
     day.setUTCDate(day.getUTCDate() + 1);
   }
   return days;
@@ -32,24 +33,23 @@ export async function readQuarantine(
   window: { readonly since: Date | undefined; readonly until: Date; readonly maxObjects: number },
 ): Promise<QuarantineRead> {
   const location = s3Url(folder);
-  const base = folder.prefix === '' ? '' : `${folder.prefix}/`;
   try {
     const keys: string[] = [];
     let capped = false;
-    for (const day of dayPrefixes(window.since, window.until)) {
-      let token: string | undefined;
-      do {
-        const page = await s3.send(
-          new ListObjectsV2Command({ Bucket: folder.bucket, Prefix: base + day, ContinuationToken: token }),
-        );
-        for (const object of page.Contents ?? []) if (object.Key?.endsWith('.json')) keys.push(object.Key);
-        token = page.NextContinuationToken;
+    days: for (const day of dayPrefixes(window.since, window.until)) {
+      const pages = paginateListObjectsV2(
+        { client: s3 },
+        { Bucket: folder.bucket, Prefix: s3Key(folder, day) },
+      );
+      for await (const page of pages) {
+        for (const { Key } of page.Contents ?? []) {
+          if (Key !== undefined && parseQuarantineKey(Key, folder.prefix)) keys.push(Key);
+        }
         if (keys.length >= window.maxObjects) {
           capped = true;
-          token = undefined;
+          break days;
         }
-      } while (token);
-      if (capped) break;
+      }
     }
     const documents = await mapLimit(keys.slice(0, window.maxObjects), CONCURRENCY, (key) =>
       readEntry(s3, folder.bucket, key),

@@ -13,6 +13,7 @@ import {
   featureShares,
   populationStabilityIndex,
 } from '../../functions/core/drift';
+import { quarantineDayPrefix } from '../../functions/core/quarantine';
 import { DEFAULT_RUN_ID, loadSignature, runDir } from '../../model/src/artifacts';
 import { referenceSchema } from '../../model/src/contract';
 import { REPO_ROOT } from '../../model/src/paths';
@@ -99,12 +100,11 @@ describe('npm run monitor', () => {
         source: { shard_id: 'shardId-000000000000', sequence_number: String(i), partition_key: String(i) },
       })),
     );
-    const today = new Date().toISOString().slice(0, 10).split('-').join('/');
     for (const [i, reason] of ['invalid_json', 'missing_feature'].entries()) {
       await s3.send(
         new PutObjectCommand({
           Bucket: 'wine-models',
-          Key: `quarantine/${today}/shardId-000000000000/${i}.json`,
+          Key: `${quarantineDayPrefix('quarantine', new Date())}shardId-000000000000/${i}.json`,
           Body: JSON.stringify({ reason, detail: `detail ${i}`, received_at: new Date().toISOString() }),
         }),
       );
