@@ -8,7 +8,7 @@
  * keeps hold of each emulator and builds a handler per scenario, which fault injection needs and the local stack,
  * with its one process-wide handler, does not offer.
  */
-import { DeleteStreamCommand, ListStreamsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { DeleteStreamCommand, waitUntilStreamNotExists, type KinesisClient } from '@aws-sdk/client-kinesis';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import fs from 'node:fs';
@@ -540,16 +540,16 @@ export class Scenario {
    */
   async dispose(): Promise<void> {
     await this.stop();
+    const client = this.emulators.kinesis;
     for (const stream of [this.inputStream, this.outputStream]) {
-      await this.emulators.kinesis.send(new DeleteStreamCommand({ StreamName: stream }));
+      await client.send(new DeleteStreamCommand({ StreamName: stream }));
     }
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const { StreamNames = [] } = await this.emulators.kinesis.send(new ListStreamsCommand({}));
-      if (!StreamNames.some((name) => name === this.inputStream || name === this.outputStream)) return;
-      if (Date.now() > deadline)
-        throw new Error(`streams of scenario ${this.name} were not deleted within 30 s`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+    // The SDK's waiter, polled every 0.1–1 s: kinesis-local deletes a stream in about half a second.
+    for (const stream of [this.inputStream, this.outputStream]) {
+      await waitUntilStreamNotExists(
+        { client, maxWaitTime: 30, minDelay: 0.1, maxDelay: 1 },
+        { StreamName: stream },
+      );
     }
   }
 }

@@ -20,3 +20,7 @@ export {
 export type { FailureCondition, OnFailureRecord, KinesisBatchInfo } from './failure-record';
 export type { BatchReport, DiscardReport, KinesisHandler, PollerObserver } from './types';
 export { silentLogger, type PollerLogger } from './logger';
+export { listShardIds, listShards } from './list-shards';
+export { ShardReader } from './shard-reader';
+export type { ShardRecord } from './event';
+export { createContext } from './context';

@@ -5,7 +5,7 @@
  */
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { DEFAULT_RUN_ID } from '../../model/src/artifacts';
-import { createContext } from '../../scripts/poller/context';
+import { createContext } from '../../scripts/poller';
 import { loadWhiteWine, wineRecord } from '../../scripts/records/wine';
 import { E2eEmulators, Scenario } from '../../scripts/e2e/pipeline';
 import {
