@@ -1,7 +1,6 @@
 import { LocalStackConfigError, parseLocalStackConfig } from '../../../../scripts/local-stack/config';
 import { batchLine, cliCommands, type BannerInput } from '../../../../scripts/local-stack/console-output';
 import type { BatchReport } from '../../../../scripts/poller';
-import { chunkForPutRecords, PUT_RECORDS_LIMITS } from '../../../../scripts/streams/producer';
 import { parseRecordFile, RecordFileError } from '../../../../scripts/records/files';
 
 describe('local stack configuration', () => {
@@ -191,26 +190,5 @@ describe('producer input', () => {
       wine_features: { alcohol: 8.8, 'volatile acidity': 0.27 },
       customer_id: 0,
     });
-  });
-
-  it('chunks PutRecords calls at 500 records and 5 MiB, keeping order', () => {
-    // Prepare
-    const small = Array.from({ length: 1_001 }, () => ({ data: new Uint8Array(10), partitionKey: 'k' }));
-    const big = Array.from({ length: 6 }, () => ({ data: new Uint8Array(1024 * 1024), partitionKey: 'k' }));
-
-    // Act
-    const smallChunks = chunkForPutRecords(
-      small,
-      small.map((_, i) => i),
-    );
-    const bigChunks = chunkForPutRecords(
-      big,
-      big.map((_, i) => i),
-    );
-
-    // Assess
-    expect(smallChunks.map((c) => c.length)).toEqual([PUT_RECORDS_LIMITS.records, 500, 1]);
-    expect(smallChunks.flat()).toEqual(small.map((_, i) => i));
-    expect(bigChunks.map((c) => c.length)).toEqual([4, 2]);
   });
 });
