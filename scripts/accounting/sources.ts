@@ -107,6 +107,16 @@ export interface SourceCounts {
   onFailureObjects: number;
 }
 
+/** What the sources held besides the observations themselves (see the verdict's source checks). */
+export interface SourceTotals {
+  /** Everything read from the output stream, the quarantine prefix and the on-failure prefix. */
+  readonly read: SourceCounts;
+  /** Of those, what was not a prediction event, quarantine document or on-failure record. */
+  readonly unreadable: SourceCounts;
+  /** Quarantine object keys per source (`shard/sequence`), from a final listing. */
+  readonly quarantineKeysPerSource: ReadonlyMap<string, number>;
+}
+
 /** Everything the ledger needs, polled together. */
 export class LedgerSources {
   /** Running totals of everything {@link collect} read. */
@@ -128,6 +138,15 @@ export class LedgerSources {
       new S3JsonObjects(options.s3, options.bucket, options.onFailurePrefix),
       options.quarantinePrefix,
     );
+  }
+
+  /** What the sources held so far, with a fresh listing of the quarantine keys. */
+  async totals(): Promise<SourceTotals> {
+    return {
+      read: { ...this.read },
+      unreadable: { ...this.unreadable },
+      quarantineKeysPerSource: await this.quarantineKeysPerSource(),
+    };
   }
 
   /**

@@ -27,7 +27,7 @@ import {
   type Emulator,
   type KinesisMock,
 } from '../emulators/emulators';
-import { Ledger, type Expectation, type SentRecord } from '../accounting/ledger';
+import { Ledger, toSentRecords, type Expectation, type SentRecord } from '../accounting/ledger';
 import { LedgerSources, type SourceCounts } from '../accounting/sources';
 import {
   EventSourcePoller,
@@ -398,18 +398,7 @@ export class Scenario {
         dataBase64: Buffer.from(record.data).toString('base64'),
       };
     });
-    this.ledger.expect(
-      results.map((result, i): SentRecord => {
-        const record = records[i] as E2eRecord;
-        return {
-          shardId: result.shardId,
-          sequenceNumber: result.sequenceNumber,
-          sentAtMs: result.firstSentAtMs,
-          expected: record.expected,
-          tag: record.tag,
-        };
-      }),
-    );
+    this.ledger.expect(toSentRecords(results, records));
     this.sent.push(...sent);
     return sent;
   }
@@ -424,14 +413,7 @@ export class Scenario {
 
   /** Sets the send time of every record sent so far (a backlog's clock starts when its consumer starts). */
   restamp(sentAtMs: number): void {
-    this.ledger.expect(
-      this.sent.map((s) => ({
-        shardId: s.shardId,
-        sequenceNumber: s.sequenceNumber,
-        sentAtMs,
-        expected: s.expected,
-      })),
-    );
+    this.ledger.expect(this.ledger.sentRecords().map((record) => ({ ...record, sentAtMs })));
   }
 
   /** The poller's checkpoint per shard (undefined: nothing done on that shard yet). */
@@ -477,11 +459,7 @@ export class Scenario {
       before = this.sources.read.outputRecords;
       await this.collect();
     }
-    const accounting = account(this.ledger, this.sent, {
-      read: { ...this.sources.read },
-      unreadable: { ...this.sources.unreadable },
-      quarantineKeysPerSource: await this.sources.quarantineKeysPerSource(),
-    });
+    const accounting = account(this.ledger, await this.sources.totals());
     if (!timedOut) return accounting;
     return {
       ...accounting,
