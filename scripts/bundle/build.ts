@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
+// Its own root, not model/index's REPO_ROOT: it also runs inside the image's build context, which holds no model/.
 const ROOT = path.resolve(__dirname, '../..');
 // `--outfile` exists for tests; keep it inside the repository so the external onnxruntime-node still resolves.
 const { values: args } = parseArgs({ options: { outfile: { type: 'string' } } });

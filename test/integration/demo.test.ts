@@ -4,11 +4,10 @@ import path from 'node:path';
 import { DEFAULT_RUN_ID, runDir } from '../../model/src/artifacts';
 import { malformedRecords } from '../../scripts/records/catalogue';
 import { loadWhiteWine } from '../../scripts/records/wine';
+import { REPO_ROOT, TSX_CLI } from '../helpers/paths';
 
 // The whole pipeline on ≈1000 records: stack start, model load, PutRecords, two batches, accounting, stop.
 jest.setTimeout(180_000);
-
-const ROOT = path.resolve(__dirname, '../..');
 
 describe('npm run demo', () => {
   it('accounts for every record of the test split and the malformed ones, then exits 0', async () => {
@@ -28,14 +27,10 @@ describe('npm run demo', () => {
 
     // Act
     const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
-      const child = spawn(
-        process.execPath,
-        [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/local-stack/demo.ts'],
-        {
-          cwd: ROOT,
-          env: { ...process.env, DEMO_TIMEOUT_SECONDS: '150' },
-        },
-      );
+      const child = spawn(process.execPath, [TSX_CLI, 'scripts/local-stack/demo.ts'], {
+        cwd: REPO_ROOT,
+        env: { ...process.env, DEMO_TIMEOUT_SECONDS: '150' },
+      });
       let text = '';
       child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
       child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));

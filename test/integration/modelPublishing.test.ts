@@ -15,11 +15,11 @@ import {
   startS3rver,
   type Emulator,
 } from '../../scripts/emulators/emulators';
+import { REPO_ROOT } from '../helpers/paths';
 
 jest.setTimeout(60_000);
 
 const run = promisify(execFile);
-const REPO_ROOT = path.resolve(__dirname, '../..');
 const BUCKET = 'models';
 
 describe('model publishing (s3rver)', () => {

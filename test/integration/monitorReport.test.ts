@@ -16,7 +16,6 @@ import {
 import { quarantineDayPrefix } from '../../functions/core/quarantine';
 import { DEFAULT_RUN_ID, loadSignature, runDir } from '../../model/src/artifacts';
 import { referenceSchema } from '../../model/src/contract';
-import { REPO_ROOT } from '../../model/src/paths';
 import {
   LOCAL_CREDENTIALS,
   LOCAL_REGION,
@@ -26,6 +25,7 @@ import {
   type KinesisMock,
 } from '../../scripts/emulators/emulators';
 import { ensureStream } from '../../scripts/emulators/streams';
+import { REPO_ROOT } from '../helpers/paths';
 
 jest.setTimeout(60_000);
 

@@ -10,11 +10,10 @@ import { DEFAULT_RUN_ID } from '../../model/src/artifacts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../scripts/emulators/emulators';
 import { assertPortFree, freePort } from '../../scripts/emulators/ports';
 import { StreamTail } from '../../scripts/streams/tail';
+import { REPO_ROOT, TSX_CLI } from '../helpers/paths';
 
 jest.setTimeout(90_000);
 
-const ROOT = path.resolve(__dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules/tsx/dist/cli.mjs');
 const EXAMPLE =
   '{"wine_features": {"alcohol": 8.8, "volatile acidity": 0.27, "sulphates": 0.45}, "customer_id": 123}';
 
@@ -72,7 +71,7 @@ async function waitFor<T>(
 /** Runs a script with tsx and returns its exit code and output. */
 function runScript(script: string, args: string[], env: NodeJS.ProcessEnv) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [TSX, script, ...args], { cwd: ROOT, env });
+    const child = spawn(process.execPath, [TSX_CLI, script, ...args], { cwd: REPO_ROOT, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -98,7 +97,7 @@ describe('npm start', () => {
       LOCAL_S3_PORT: String(s3Port),
       POWERTOOLS_LOG_LEVEL: 'ERROR',
     };
-    child = spawn(process.execPath, [TSX, 'scripts/local-stack/start.ts'], { cwd: ROOT, env });
+    child = spawn(process.execPath, [TSX_CLI, 'scripts/local-stack/start.ts'], { cwd: REPO_ROOT, env });
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     await waitFor(

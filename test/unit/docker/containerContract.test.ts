@@ -9,9 +9,9 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../scripts/emulators/emul
 import { LOCAL_DEFAULTS } from '../../../scripts/local-stack/config';
 import { DEFAULT_RUN_ID, runDir } from '../../../model/src/artifacts';
 import { ARTIFACT_FILES } from '../../../model/src/contract';
+import { REPO_ROOT } from '../../helpers/paths';
 
-const ROOT = path.resolve(__dirname, '../../..');
-const read = (file: string) => fs.readFileSync(path.join(ROOT, file), 'utf8');
+const read = (file: string) => fs.readFileSync(path.join(REPO_ROOT, file), 'utf8');
 const packageJson = JSON.parse(read('package.json')) as { devDependencies: Record<string, string> };
 
 /** Dockerfile instructions with line continuations joined and comments dropped. */
@@ -71,7 +71,7 @@ describe('docker-compose.yml', () => {
     // Assess
     expect(builds.length).toBeGreaterThanOrEqual(2);
     for (const build of builds) {
-      expect(fs.existsSync(path.join(ROOT, build.context, build.dockerfile ?? 'Dockerfile'))).toBe(true);
+      expect(fs.existsSync(path.join(REPO_ROOT, build.context, build.dockerfile ?? 'Dockerfile'))).toBe(true);
     }
   });
 
@@ -84,9 +84,9 @@ describe('docker-compose.yml', () => {
     const env = lambdaEnvironment();
 
     // Assess
-    expect(path.resolve(ROOT, hostPath)).toBe(runDir(DEFAULT_RUN_ID));
+    expect(path.resolve(REPO_ROOT, hostPath)).toBe(runDir(DEFAULT_RUN_ID));
     for (const file of Object.values(ARTIFACT_FILES)) {
-      expect(fs.existsSync(path.join(ROOT, hostPath, file))).toBe(true);
+      expect(fs.existsSync(path.join(REPO_ROOT, hostPath, file))).toBe(true);
     }
     expect(env.MODEL_LOCATION).toBe(containerPath);
     expect(env.RUN_ID).toBe(DEFAULT_RUN_ID);
@@ -219,12 +219,12 @@ describe('Dockerfile', () => {
       .flatMap((s) => s.args.split(/\s+/).slice(0, -1));
 
     // Act
-    const missing = sources.filter((source) => !fs.existsSync(path.join(ROOT, source)));
+    const missing = sources.filter((source) => !fs.existsSync(path.join(REPO_ROOT, source)));
     const excluded = sources.filter((source) => {
-      const stat = fs.statSync(path.join(ROOT, source));
+      const stat = fs.statSync(path.join(REPO_ROOT, source));
       const files = stat.isDirectory()
         ? fs
-            .readdirSync(path.join(ROOT, source), { recursive: true, encoding: 'utf8' })
+            .readdirSync(path.join(REPO_ROOT, source), { recursive: true, encoding: 'utf8' })
             .map((f) => path.posix.join(source, f))
         : [source];
       return files.every((file) => ignore.ignores(file.replace(/\/$/, '')));

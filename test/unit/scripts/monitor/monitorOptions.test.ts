@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { REPO_ROOT } from '../../../../model/src/paths';
+import { REPO_ROOT } from '../../../helpers/paths';
 import {
   MonitorUsageError,
   parseMonitorArgs,
