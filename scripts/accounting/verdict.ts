@@ -1,4 +1,8 @@
 /**
+ * Room `scripts/accounting/` — one job: say what became of every record sent. The ledger of observations
+ * (`ledger.ts`), the readers that feed it from the output stream, quarantine and on-failure destination
+ * (`sources.ts`), and this verdict.
+ *
  * The one verdict on a {@link Ledger}, shared by `npm run demo` and the end-to-end harness: {@link account} classifies
  * every sent record once — predicted, quarantined with the expected reason, only in an on-failure record, missing, or
  * wrong (the other outcome, another reason, two outcomes) — gathers the figures (rejections by reason, accuracy,

@@ -1,4 +1,7 @@
 /**
+ * Room `scripts/bench/` — one job: measure, and print ratios measured in one run (never asserted in tests). This
+ * compute benchmark (`npm run bench`) and the pipeline benchmark on the emulators (`end-to-end.ts`, `npm run bench:e2e`).
+ *
  * `npm run bench [-- --records 10000 --reps 9 --threads 1 --run <run id>]`
  *
  * Measures, on a batch built from the white-wine rows a committed run held out for testing (cycled to `--records`):

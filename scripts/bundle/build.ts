@@ -1,4 +1,7 @@
 /**
+ * Room `scripts/bundle/` — one job: the function as the container runs it. This esbuild bundle and `invoke.ts`, which
+ * runs the built bundle on an event file.
+ *
  * `npm run build`: bundles the function (`functions/handler.ts`) into `dist/handler.js`, the file the container's
  * `CMD ["handler.handler"]` loads from `${LAMBDA_TASK_ROOT}`. CommonJS for Node 22 (the Lambda base image);
  * onnxruntime-node stays external because it ships a native addon the image installs next to the bundle.

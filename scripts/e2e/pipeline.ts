@@ -1,4 +1,8 @@
 /**
+ * Room `scripts/e2e/` — one job: the end-to-end harness the e2e tests and the end-to-end benchmark drive. Emulators
+ * and scenarios (this module), fault injectors (`faults.ts`) and the record-at-a-time reference design the benchmark
+ * compares with (`reference-handler.ts`).
+ *
  * The end-to-end harness: kinesis-local and s3rver on free loopback ports (each can be killed, stopped and restarted),
  * the committed model runs published to S3, and per scenario its own input and output streams, quarantine and
  * on-failure prefixes, the real handler behind the Lambda-like poller, and a {@link Ledger} fed from the output stream,

@@ -1,3 +1,8 @@
+/**
+ * Room `scripts/emulators/` — one job: run the local AWS stand-ins. kinesis-mock and s3rver as child processes bound
+ * to loopback (started, stopped, killed and restarted by PID; kinesis-mock's snapshots written atomically), free-port
+ * helpers (`ports.ts`) and stream creation (`streams.ts`). Nothing here knows about the function or the pipeline.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { EventEmitter } from 'node:events';
 import fs from 'node:fs';

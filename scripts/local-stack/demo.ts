@@ -27,7 +27,7 @@ import { ON_FAILURE_PREFIX } from './config';
 import { startLocalStack, type LocalStack } from './stack';
 import { interleave, malformedRecords } from '../records/catalogue';
 import { loadWhiteWine, wineRecord } from '../records/wine';
-import { ALCOHOL_SHIFT, demoReport, drifted, watchDriftMetrics } from '../monitor/demoDrift';
+import { ALCOHOL_SHIFT, demoReport, drifted, watchDriftMetrics } from './demoDrift';
 
 const TIMEOUT_MS = Number(process.env.DEMO_TIMEOUT_SECONDS ?? 180) * 1000;
 const DRIFT = process.argv.slice(2).includes('--drift');
@@ -229,6 +229,7 @@ async function main(): Promise<number> {
       };
       for (const line of await demoReport(
         { ...config, ...where, quarantinePrefix: QUARANTINE_PREFIX },
+        { kinesis: stack.kinesis, s3: stack.s3 },
         startedAt,
       ))
         console.log(line);

@@ -1,4 +1,9 @@
 /**
+ * Room `scripts/local-stack/` — one job: `npm start` and `npm run demo`. Its configuration and local defaults
+ * (`config.ts`, docs/contract.md §7), the stack assembly below, the console output, the committed runs published to
+ * the local bucket, and the demo with its drift variant. It composes the other rooms; none of them imports it but for
+ * the local defaults.
+ *
  * The embedded local stack: kinesis-mock and s3rver on loopback, the input and output streams, the model bucket with
  * the committed runs published, and the real handler (`functions/handler.ts`, imported in-process) behind the
  * Lambda-like event-source poller. `npm start` and `npm run demo` are thin CLIs around {@link startLocalStack}.

@@ -1,4 +1,8 @@
 /**
+ * Room `scripts/streams/` — one job: put records on and read records off Kinesis streams, against AWS or the local
+ * stack alike: this producer, the stream tail (`tail.ts`), the connection flags (`connection.ts`) and the
+ * `put-records` / `read-predictions` CLIs.
+ *
  * The producer the scripts use (put-records, the demo, the end-to-end harness): every record put with the shared
  * PutRecords writer (`functions/adapters/putRecords.ts`: chunks within the API limits in order, failed entries re-put
  * with backoff and full jitter, permanent client faults not retried), so it behaves as the function's own output does,
