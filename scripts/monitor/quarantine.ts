@@ -5,6 +5,7 @@
  */
 import { GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { s3Key, s3Url, type S3Folder } from '../../functions/contract/s3Folder';
+import { mapLimit } from '../../functions/adapters/mapLimit';
 import { parseQuarantineKey, quarantineDayPrefix } from '../../functions/core/quarantine';
 import type { QuarantineEntry, QuarantineRead } from './analysis';
 
@@ -82,21 +83,4 @@ async function readEntry(s3: S3Client, bucket: string, key: string): Promise<Qua
   } catch {
     return undefined; // not a quarantine document: not ours to count
   }
-}
-
-async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  map: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await map(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
