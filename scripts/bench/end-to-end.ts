@@ -20,11 +20,10 @@ import '../node20-sdk-warning';
 import fs from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { createKinesisClient } from '../../functions/adapters/aws-clients';
 import { loadModelOnce } from '../../functions/adapters/modelLoader';
 import type { FunctionConfig } from '../../functions/config';
 import { DEFAULT_RUN_ID, loadSignature, runDir } from '../../model';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../emulators/emulators';
+import { emulatorKinesisClient } from '../emulators/clients';
 import { median, type LatencySummary } from '../stats';
 import { createContext, MAPPING_DEFAULTS } from '../poller';
 import { loadWhiteWine } from '../records/wine';
@@ -104,11 +103,7 @@ async function main(): Promise<number> {
   );
 
   const emulators = await E2eEmulators.start({ publish: [DEFAULT_RUN_ID] });
-  const referenceClient = createKinesisClient({
-    endpoint: emulators.kinesisEndpoint,
-    region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
-  });
+  const referenceClient = emulatorKinesisClient(emulators.kinesisEndpoint);
   // `undefined`: the scenario's own production wiring (createDefaultHandler with the emulators' clients).
   const designs: Record<Design, ((config: FunctionConfig) => Scenario['handler']) | undefined> = {
     ours: undefined,

@@ -18,19 +18,12 @@ import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createKinesisClient, createS3Client } from '../../functions/adapters/aws-clients';
 import { parseConfig, type FunctionConfig } from '../../functions/config';
 import { createTelemetry, type Telemetry } from '../../functions/adapters/observability';
 import { createDefaultHandler, type DefaultWiring } from '../../functions/handler';
 import { DEFAULT_EXPERIMENT_ID, DEFAULT_RUN_ID, publishRun, readRuns, runDir } from '../../model';
-import {
-  LOCAL_CREDENTIALS,
-  LOCAL_REGION,
-  startKinesisMock,
-  startS3rver,
-  type Emulator,
-  type KinesisMock,
-} from '../emulators/emulators';
+import { emulatorKinesisClient, emulatorS3Client } from '../emulators/clients';
+import { startKinesisMock, startS3rver, type Emulator, type KinesisMock } from '../emulators/emulators';
 import { Ledger, toSentRecords, type Expectation, type SentRecord } from '../accounting/ledger';
 import { LedgerSources, type SourceCounts } from '../accounting/sources';
 import {
@@ -109,9 +102,8 @@ export class E2eEmulators {
         ? kinesisStart.reason
         : (s3Start as PromiseRejectedResult).reason;
     }
-    const local = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
-    const kinesis = createKinesisClient({ ...local, endpoint: kinesisStart.value.endpoint });
-    const s3 = createS3Client({ ...local, endpoint: s3Start.value.endpoint });
+    const kinesis = emulatorKinesisClient(kinesisStart.value.endpoint);
+    const s3 = emulatorS3Client(s3Start.value.endpoint);
     const emulators = new E2eEmulators(
       dir,
       kinesisPort,
@@ -144,11 +136,7 @@ export class E2eEmulators {
    * shares a connection pool with the harness). Whatever the caller's shell holds never reaches the emulators.
    */
   handlerClients(): { kinesis: KinesisClient; s3: S3Client } {
-    const local = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
-    return {
-      kinesis: createKinesisClient({ ...local, endpoint: this.kinesisEndpoint }),
-      s3: createS3Client({ ...local, endpoint: this.s3Endpoint }),
-    };
+    return { kinesis: emulatorKinesisClient(this.kinesisEndpoint), s3: emulatorS3Client(this.s3Endpoint) };
   }
 
   /**
@@ -336,11 +324,7 @@ export class Scenario {
       quarantinePrefix: `${name}/${QUARANTINE_PREFIX}`,
       onFailurePrefix: `${name}/${ON_FAILURE_PREFIX}/`,
     });
-    const pollerClient = createKinesisClient({
-      endpoint: emulators.kinesisEndpoint,
-      region: LOCAL_REGION,
-      credentials: LOCAL_CREDENTIALS,
-    });
+    const pollerClient = emulatorKinesisClient(emulators.kinesisEndpoint);
     return new Scenario(
       emulators,
       name,

@@ -13,20 +13,14 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createKinesisClient, createS3Client } from '../../functions/adapters/aws-clients';
 import { createTelemetry } from '../../functions/adapters/observability';
 import { parseConfig, type FunctionConfig } from '../../functions/config';
 import { createDefaultHandler, type FunctionHandler } from '../../functions/handler';
 import { LOCAL_FUNCTION_NAME, ON_FAILURE_PREFIX, type LocalStackConfig } from './config';
 import { QUARANTINE_PREFIX } from '../../functions/contract/names';
 import { parseQuarantineKey } from '../../functions/core/quarantine';
-import {
-  LOCAL_CREDENTIALS,
-  LOCAL_REGION,
-  startKinesisMock,
-  startS3rver,
-  type KinesisMock,
-} from '../emulators/emulators';
+import { emulatorKinesisClient, emulatorS3Client } from '../emulators/clients';
+import { startKinesisMock, startS3rver, type KinesisMock } from '../emulators/emulators';
 import { publishCommittedRuns } from './models';
 import {
   destinationFromLocation,
@@ -142,9 +136,8 @@ export async function startLocalStack(
     const kinesisMock = kinesisStart.value;
     const s3rver = s3Start.value;
 
-    const clientOptions = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
-    const kinesis = createKinesisClient({ ...clientOptions, endpoint: kinesisMock.endpoint });
-    const s3 = createS3Client({ ...clientOptions, endpoint: s3rver.endpoint });
+    const kinesis = emulatorKinesisClient(kinesisMock.endpoint);
+    const s3 = emulatorS3Client(s3rver.endpoint);
     cleanups.push(() => {
       kinesis.destroy();
       s3.destroy();

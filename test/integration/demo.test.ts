@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_RUN_ID, runDir } from '../../model/src/artifacts';
 import { malformedRecords } from '../../scripts/records/catalogue';
 import { loadWhiteWine } from '../../scripts/records/wine';
-import { REPO_ROOT, TSX_CLI } from '../helpers/paths';
+import { runScript } from '../helpers/scripts';
 
 // The whole pipeline on ≈1000 records: stack start, model load, PutRecords, two batches, accounting, stop.
 jest.setTimeout(180_000);
@@ -26,15 +25,9 @@ describe('npm run demo', () => {
     const reasons = [...byReason].map(([reason, count]) => `${reason} ${count}`).join(', ');
 
     // Act
-    const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
-      const child = spawn(process.execPath, [TSX_CLI, 'scripts/local-stack/demo.ts'], {
-        cwd: REPO_ROOT,
-        env: { ...process.env, DEMO_TIMEOUT_SECONDS: '150' },
-      });
-      let text = '';
-      child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      child.on('exit', (exitCode) => resolve({ code: exitCode, output: text }));
+    const { code, output } = await runScript('scripts/local-stack/demo.ts', [], {
+      ...process.env,
+      DEMO_TIMEOUT_SECONDS: '150',
     });
 
     // Assess

@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { parse } from 'node-html-parser';
-import { REPO_ROOT, TSX_CLI } from '../helpers/paths';
+import { runScript } from '../helpers/scripts';
 
 // The demo with a drifted producer: ≈1000 records through the real handler behind the local poller, then a report.
 jest.setTimeout(180_000);
@@ -14,15 +13,9 @@ describe('npm run demo -- --drift', () => {
 
   it('shows alcohol drifting in the handler’s own metrics and in the report, with the same PSI', async () => {
     // Prepare / Act
-    const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
-      const child = spawn(process.execPath, [TSX_CLI, 'scripts/local-stack/demo.ts', '--drift'], {
-        cwd: REPO_ROOT,
-        env: { ...process.env, DEMO_TIMEOUT_SECONDS: '150' },
-      });
-      let text = '';
-      child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      child.on('exit', (exitCode) => resolve({ code: exitCode, output: text }));
+    const { code, output } = await runScript('scripts/local-stack/demo.ts', ['--drift'], {
+      ...process.env,
+      DEMO_TIMEOUT_SECONDS: '150',
     });
 
     // Assess

@@ -6,7 +6,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'node-html-parser';
-import { createKinesisClient, createS3Client } from '../../functions/adapters/aws-clients';
 import {
   compileDriftReference,
   countFeatureBins,
@@ -17,8 +16,6 @@ import { quarantineDayPrefix } from '../../functions/core/quarantine';
 import { DEFAULT_RUN_ID, loadSignature, runDir } from '../../model/src/artifacts';
 import { referenceSchema } from '../../model/src/contract';
 import {
-  LOCAL_CREDENTIALS,
-  LOCAL_REGION,
   startKinesisMock,
   startS3rver,
   type Emulator,
@@ -26,6 +23,7 @@ import {
 } from '../../scripts/emulators/emulators';
 import { ensureStream } from '../../scripts/emulators/streams';
 import { REPO_ROOT } from '../helpers/paths';
+import { emulatorKinesisClient, emulatorS3Client } from '../../scripts/emulators/clients';
 
 jest.setTimeout(60_000);
 
@@ -81,9 +79,8 @@ describe('npm run monitor', () => {
       startKinesisMock({ logFile: path.join(dir, 'kinesis.log') }),
       startS3rver({ directory: path.join(dir, 's3'), buckets: ['wine-models'] }),
     ]);
-    const options = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
-    kinesis = createKinesisClient({ ...options, endpoint: kinesisMock.endpoint });
-    s3 = createS3Client({ ...options, endpoint: s3rver.endpoint });
+    kinesis = emulatorKinesisClient(kinesisMock.endpoint);
+    s3 = emulatorS3Client(s3rver.endpoint);
     await Promise.all([ensureStream(kinesis, 'wine-input', 1), ensureStream(kinesis, 'wine-predictions', 1)]);
 
     await put('wine-input', [

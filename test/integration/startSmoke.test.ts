@@ -5,12 +5,12 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { createKinesisClient, createS3Client } from '../../functions/adapters/aws-clients';
 import { DEFAULT_RUN_ID } from '../../model/src/artifacts';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../scripts/emulators/emulators';
 import { assertPortFree, freePort } from '../../scripts/emulators/ports';
 import { StreamTail } from '../../scripts/streams/tail';
 import { REPO_ROOT, TSX_CLI } from '../helpers/paths';
+import { runScript } from '../helpers/scripts';
+import { emulatorKinesisClient, emulatorS3Client } from '../../scripts/emulators/clients';
 
 jest.setTimeout(90_000);
 
@@ -68,18 +68,6 @@ async function waitFor<T>(
   }
 }
 
-/** Runs a script with tsx and returns its exit code and output. */
-function runScript(script: string, args: string[], env: NodeJS.ProcessEnv) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [TSX_CLI, script, ...args], { cwd: REPO_ROOT, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 describe('npm start', () => {
   let child: ChildProcess;
   let output = '';
@@ -127,11 +115,7 @@ describe('npm start', () => {
 
   it('turns a record put with the SDK into a prediction on the output stream', async () => {
     // Prepare
-    const client = createKinesisClient({
-      endpoint: `http://127.0.0.1:${kinesisPort}`,
-      region: LOCAL_REGION,
-      credentials: LOCAL_CREDENTIALS,
-    });
+    const client = emulatorKinesisClient(`http://127.0.0.1:${kinesisPort}`);
     const tail = await StreamTail.open(client, 'wine-predictions');
 
     // Act
@@ -164,16 +148,8 @@ describe('npm start', () => {
 
   it('quarantines a malformed record and says so in the batch line', async () => {
     // Prepare
-    const kinesis = createKinesisClient({
-      endpoint: `http://127.0.0.1:${kinesisPort}`,
-      region: LOCAL_REGION,
-      credentials: LOCAL_CREDENTIALS,
-    });
-    const s3 = createS3Client({
-      endpoint: `http://127.0.0.1:${s3Port}`,
-      region: LOCAL_REGION,
-      credentials: LOCAL_CREDENTIALS,
-    });
+    const kinesis = emulatorKinesisClient(`http://127.0.0.1:${kinesisPort}`);
+    const s3 = emulatorS3Client(`http://127.0.0.1:${s3Port}`);
 
     // Act
     const put = await kinesis.send(
