@@ -3,15 +3,18 @@
  * Every problem is collected first, so one cold-start error names every bad variable at once.
  */
 import { z } from 'zod';
-import { DEFAULT_EXPERIMENT_ID, RUN_ID_PATTERN, modelPrefix } from '../model/src/contract';
+import {
+  DEFAULT_EXPERIMENT_ID,
+  EXPERIMENT_ID_PATTERN,
+  RUN_ID_PATTERN,
+  modelPrefix,
+} from '../model/src/contract';
+import { KINESIS_STREAM_NAME, KINESIS_STREAM_NAME_RULE, QUARANTINE_PREFIX } from './contract/names';
+import { isS3Url, parseS3Folder, S3_BUCKET_NAME, S3UrlError, type S3Folder } from './contract/s3Folder';
 import { MIN_PSI_RECORDS } from './core/drift/monitor';
 import { ConfigError } from './errors';
 
-/** An S3 folder: bucket plus key prefix without leading or trailing slash (may be empty). */
-export interface S3Folder {
-  readonly bucket: string;
-  readonly prefix: string;
-}
+export type { S3Folder } from './contract/s3Folder';
 
 /** Where the model's files are. */
 export type ModelLocation =
@@ -55,39 +58,37 @@ export const CONFIG_VARIABLES = [
 
 type Variable = (typeof CONFIG_VARIABLES)[number];
 
-const S3_URL = /^s3:\/\/([^/]+)\/?(.*)$/;
-// S3 bucket naming rules (general purpose buckets): 3–63 of a-z 0-9 . -, starting and ending alphanumeric.
-const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-
 // Docker-compose and CDK often pass unset variables as empty strings: treat blank as unset.
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
 
-/** Parses `s3://bucket/prefix` inside a zod schema (`z.string().transform(parseS3Folder)`), reporting problems on `ctx`. */
-export function parseS3Folder(url: string, ctx: z.RefinementCtx): S3Folder {
-  const [, bucket = '', prefix = ''] = S3_URL.exec(url) ?? [];
-  if (!S3_URL.test(url)) ctx.addIssue({ code: 'custom', message: 'must look like s3://bucket/prefix' });
-  else if (!BUCKET.test(bucket))
-    ctx.addIssue({ code: 'custom', message: `names "${bucket}", which is not a valid S3 bucket name` });
-  return { bucket, prefix: prefix.replace(/\/+$/, '') };
+function s3FolderOf(url: string, ctx: z.RefinementCtx): S3Folder {
+  try {
+    return parseS3Folder(url);
+  } catch (error) {
+    if (!(error instanceof S3UrlError)) throw error;
+    ctx.addIssue({ code: 'custom', message: error.reason });
+    return z.NEVER;
+  }
 }
 
-const s3Folder = z.string().transform(parseS3Folder);
+/** `s3://bucket/prefix` → {@link S3Folder} inside a zod schema, problems reported as issues (one parser: functions/contract/s3Folder.ts). */
+export const s3FolderSchema = z.string().transform(s3FolderOf);
 
 const endpoint = optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }));
 
 const envSchema = z.object({
-  PREDICTIONS_STREAM_NAME: optional(
-    z.string().regex(/^[a-zA-Z0-9_.-]{1,128}$/, 'must be a Kinesis stream name (1–128 of a-z A-Z 0-9 _ . -)'),
+  PREDICTIONS_STREAM_NAME: optional(z.string().regex(KINESIS_STREAM_NAME, KINESIS_STREAM_NAME_RULE)),
+  MODEL_BUCKET: optional(z.string().regex(S3_BUCKET_NAME, 'must be an S3 bucket name')),
+  EXPERIMENT_ID: optional(
+    z.string().regex(EXPERIMENT_ID_PATTERN, 'must be an MLflow experiment id (e.g. 1)'),
   ),
-  MODEL_BUCKET: optional(z.string().regex(BUCKET, 'must be an S3 bucket name')),
-  EXPERIMENT_ID: optional(z.string().regex(/^[A-Za-z0-9._-]+$/, 'must be an MLflow experiment id (e.g. 1)')),
   RUN_ID: optional(
     z.string().regex(RUN_ID_PATTERN, 'must be 32 lowercase hex characters (an MLflow run id)'),
   ),
   MODEL_LOCATION: optional(
     z.string().transform((v, ctx): S3Folder | string => {
-      if (v.startsWith('s3://')) return parseS3Folder(v, ctx);
+      if (isS3Url(v)) return s3FolderOf(v, ctx);
       if (v.includes('://'))
         ctx.addIssue({ code: 'custom', message: 'must be s3://bucket/prefix or a local folder' });
       return v;
@@ -99,7 +100,7 @@ const envSchema = z.object({
       .regex(/^(true|false|1|0)$/i, 'must be True or False')
       .transform((v) => /^(true|1)$/i.test(v)),
   ),
-  QUARANTINE_LOCATION: optional(s3Folder),
+  QUARANTINE_LOCATION: optional(s3FolderSchema),
   ONNX_INTRA_OP_NUM_THREADS: optional(
     z
       .string()
@@ -135,7 +136,7 @@ function crossVariableProblems(isSet: (variable: Variable) => boolean, testRun: 
       problems.push('PREDICTIONS_STREAM_NAME is required unless TEST_RUN=True');
     if (!isSet('QUARANTINE_LOCATION') && !isSet('MODEL_BUCKET')) {
       problems.push(
-        'QUARANTINE_LOCATION is required when MODEL_BUCKET is not set (it defaults to s3://{MODEL_BUCKET}/quarantine)',
+        `QUARANTINE_LOCATION is required when MODEL_BUCKET is not set (it defaults to s3://{MODEL_BUCKET}/${QUARANTINE_PREFIX})`,
       );
     }
   }
@@ -183,7 +184,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): FunctionConfi
     : {
         kind: 'write',
         predictionsStreamName: e.PREDICTIONS_STREAM_NAME as string,
-        quarantine: e.QUARANTINE_LOCATION ?? { bucket: e.MODEL_BUCKET as string, prefix: 'quarantine' },
+        quarantine: e.QUARANTINE_LOCATION ?? { bucket: e.MODEL_BUCKET as string, prefix: QUARANTINE_PREFIX },
       };
   return deepFreeze({
     model,

@@ -10,8 +10,7 @@ import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PassThrough, Readable, type Writable } from 'node:stream';
-import { z } from 'zod';
-import { parseS3Folder } from '../config';
+import { s3FolderSchema } from '../config';
 import { BatchFileError } from '../batch/errors';
 import type { TextSink } from '../batch/scoreFile';
 
@@ -20,7 +19,7 @@ export type FileLocation =
   | { readonly kind: 'local'; readonly path: string }
   | { readonly kind: 's3'; readonly bucket: string; readonly key: string };
 
-const s3Object = z.string().transform(parseS3Folder);
+const s3Object = s3FolderSchema;
 
 /**
  * Reads `s3://bucket/key` or a local path.

@@ -1,6 +1,7 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { z } from 'zod';
 import {
   ARTIFACT_FILES,
   referenceSchema,
@@ -9,6 +10,7 @@ import {
   type ModelSignature,
 } from '../../model/src/contract';
 import type { ModelLocation } from '../config';
+import { s3Key, s3Url, type S3Folder } from '../contract/s3Folder';
 import { ModelLoadError, ModelNotFoundError } from '../errors';
 
 /** The files the function needs from a model folder. */
@@ -30,6 +32,23 @@ export type ReferenceArtifact =
 /** Reads one file of the model folder. */
 type ReadFile = (name: string) => Promise<Uint8Array>;
 
+/** A model folder's files, read one by one: the function's loader and the drift report read through it. */
+export interface ModelFolderReader {
+  /** Human-readable folder with its trailing separator, e.g. `s3://wine-models/1/<run>/artifacts/model/`. */
+  readonly folder: string;
+  /**
+   * @throws ModelNotFoundError naming the full S3 URL or path of a missing file (or a missing bucket)
+   * @throws ModelLoadError when the file cannot be read
+   */
+  readonly read: ReadFile;
+}
+
+/** The reader of a local or S3 model folder (`s3` is needed for an S3 one; the read says so without it). */
+export function modelFolderReader(location: ModelLocation, s3?: S3Client): ModelFolderReader {
+  const [folder, read] = location.kind === 'local' ? localReader(location.directory) : s3Reader(location, s3);
+  return { folder, read };
+}
+
 /**
  * Fetches `model.onnx`, `signature.json` and `reference.json` (in parallel) from S3 or a local folder and validates
  * the signature. Whatever goes wrong with `reference.json` (missing, malformed, unreadable) is reported in
@@ -43,7 +62,7 @@ type ReadFile = (name: string) => Promise<Uint8Array>;
  * const { modelBytes, signature } = await fetchModelArtifacts(config.model, createS3Client());
  */
 export async function fetchModelArtifacts(location: ModelLocation, s3?: S3Client): Promise<ModelArtifacts> {
-  const [folder, read] = location.kind === 'local' ? localReader(location.directory) : s3Reader(location, s3);
+  const { folder, read } = modelFolderReader(location, s3);
   const [modelBytes, signatureBytes, reference] = await Promise.all([
     read(ARTIFACT_FILES.model),
     read(ARTIFACT_FILES.signature),
@@ -81,22 +100,7 @@ async function readReference(read: ReadFile, location: string): Promise<Referenc
  * @throws ModelLoadError listing every schema problem, naming the file
  */
 export function parseReference(bytes: Uint8Array, where: string): ModelReference {
-  const parsed = referenceSchema.safeParse(parseJson(bytes, where));
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new ModelLoadError(`${where} is not a valid drift reference: ${problems.join('; ')}`, {
-      cause: parsed.error,
-    });
-  }
-  return parsed.data;
-}
-
-function parseJson(bytes: Uint8Array, where: string): unknown {
-  try {
-    return JSON.parse(Buffer.from(bytes).toString('utf8'));
-  } catch (error) {
-    throw new ModelLoadError(`${where} is not JSON: ${(error as Error).message}`, { cause: error });
-  }
+  return parseArtifact(referenceSchema, bytes, where, 'a valid drift reference');
 }
 
 /**
@@ -105,12 +109,20 @@ function parseJson(bytes: Uint8Array, where: string): unknown {
  * @throws ModelLoadError listing every schema problem, naming the file
  */
 export function parseSignature(bytes: Uint8Array, where: string): ModelSignature {
-  const parsed = signatureSchema.safeParse(parseJson(bytes, where));
+  return parseArtifact(signatureSchema, bytes, where, 'a valid model signature');
+}
+
+function parseArtifact<T>(schema: z.ZodType<T>, bytes: Uint8Array, where: string, what: string): T {
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(bytes).toString('utf8'));
+  } catch (error) {
+    throw new ModelLoadError(`${where} is not JSON: ${(error as Error).message}`, { cause: error });
+  }
+  const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new ModelLoadError(`${where} is not a valid model signature: ${problems.join('; ')}`, {
-      cause: parsed.error,
-    });
+    throw new ModelLoadError(`${where} is not ${what}: ${problems.join('; ')}`, { cause: parsed.error });
   }
   return parsed.data;
 }
@@ -132,12 +144,8 @@ function localReader(directory: string): [string, ReadFile] {
   ];
 }
 
-function s3Reader(
-  location: { bucket: string; prefix: string },
-  s3: S3Client | undefined,
-): [string, ReadFile] {
-  const keyPrefix = location.prefix === '' ? '' : `${location.prefix}/`;
-  const folder = `s3://${location.bucket}/${keyPrefix}`;
+function s3Reader(location: S3Folder, s3: S3Client | undefined): [string, ReadFile] {
+  const folder = s3Url(location, '');
   return [
     folder,
     async (name) => {
@@ -145,7 +153,7 @@ function s3Reader(
       const url = folder + name;
       try {
         const object = await s3.send(
-          new GetObjectCommand({ Bucket: location.bucket, Key: keyPrefix + name }),
+          new GetObjectCommand({ Bucket: location.bucket, Key: s3Key(location, name) }),
         );
         if (!object.Body) throw new ModelLoadError(`${url} has no body`);
         return await object.Body.transformToByteArray();

@@ -3,7 +3,8 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { quarantineKey, type QuarantineDocument } from '../core/quarantine';
 import type { QuarantineSink, WriteReport } from '../core/sinks';
 import type { SourceCoordinates } from '../core/types';
-import type { S3Folder } from '../config';
+import { mapLimit } from './mapLimit';
+import { s3Url, type S3Folder } from '../contract/s3Folder';
 
 /** Parallel PutObjects per batch: enough to quarantine a bad 10,000-record batch in seconds, not a flood. */
 const DEFAULT_CONCURRENCY = 16;
@@ -40,7 +41,7 @@ export function createS3QuarantineSink(options: S3QuarantineSinkOptions): Quaran
       return true;
     } catch (error) {
       options.logger.error('quarantine write failed', {
-        location: `s3://${options.location.bucket}/${key}`,
+        location: s3Url({ bucket: options.location.bucket, prefix: '' }, key),
         source: document.source,
         error,
       });
@@ -50,20 +51,10 @@ export function createS3QuarantineSink(options: S3QuarantineSinkOptions): Quaran
 
   return {
     async write(documents: readonly QuarantineDocument[]): Promise<WriteReport> {
-      const failed: SourceCoordinates[] = [];
-      // A small worker pool: documents are taken in order, results kept per document.
-      const ok = new Array<boolean>(documents.length);
-      let next = 0;
-      const worker = async () => {
-        while (next < documents.length) {
-          const index = next++;
-          ok[index] = await put(documents[index] as QuarantineDocument);
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(concurrency, documents.length) }, worker));
-      documents.forEach((document, index) => {
-        if (!ok[index]) failed.push(document.source);
-      });
+      const ok = await mapLimit(documents, concurrency, put);
+      const failed: SourceCoordinates[] = documents.flatMap((document, index) =>
+        ok[index] ? [] : [document.source],
+      );
       return { failed, retries: 0 };
     },
   };

@@ -4,6 +4,8 @@
  * accepts, and cross-field rules (record age vs retention, reserved concurrency vs shards) are checked before synth.
  */
 import { z } from 'zod';
+import { KINESIS_STREAM_NAME } from '../../functions/contract/names';
+import { S3_BUCKET_NAME } from '../../functions/contract/s3Folder';
 import { DEFAULT_EXPERIMENT_ID, RUN_ID_PATTERN, UCI_FEATURES } from '../../model/src/contract';
 
 /** The environments this app deploys: one stack each. */
@@ -18,8 +20,6 @@ export const LOG_RETENTION_DAYS = [
 const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 /** Short enough for every derived name (the bucket prefix `<prefix>-models-` may be at most 37 characters). */
 const NAME_PREFIX = /^[a-z][a-z0-9-]{1,26}[a-z0-9]$/;
-const STREAM_NAME = /^[a-zA-Z0-9_.-]{1,128}$/;
-const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 /** A digest-pinned ECR image: `<account>.dkr.ecr.<region>.amazonaws.com/<repo>@sha256:<64 hex>`. */
 const PINNED_IMAGE_URI =
   /^\d{12}\.dkr\.ecr\.[a-z]{2}(-[a-z]+)+-\d\.amazonaws\.com(\.cn)?\/[a-z0-9]+([._/-][a-z0-9]+)*@sha256:[0-9a-f]{64}$/;
@@ -57,12 +57,12 @@ const streamSchema = z.discriminatedUnion('mode', [
     shardCount: z.int().min(1).max(1000),
     retentionHours,
     /** Defaults to `<namePrefix>-input` / `<namePrefix>-predictions`. */
-    name: z.string().regex(STREAM_NAME).optional(),
+    name: z.string().regex(KINESIS_STREAM_NAME).optional(),
   }),
   z.strictObject({
     mode: z.literal('ON_DEMAND'),
     retentionHours,
-    name: z.string().regex(STREAM_NAME).optional(),
+    name: z.string().regex(KINESIS_STREAM_NAME).optional(),
   }),
 ]);
 
@@ -78,7 +78,7 @@ const modelBucketSchema = z.discriminatedUnion('mode', [
   }),
   z.strictObject({
     mode: z.literal('existing'),
-    name: z.string().regex(BUCKET_NAME, 'must be a valid S3 bucket name'),
+    name: z.string().regex(S3_BUCKET_NAME, 'must be a valid S3 bucket name'),
   }),
 ]);
 
@@ -101,7 +101,7 @@ const batchSchema = z.strictObject({
   /** Rows per `session.run`. */
   batchSize: z.int().min(1).max(1_000_000).default(1000),
   /** An existing bucket to watch instead of the model bucket (its notification configuration is replaced). */
-  bucket: z.string().regex(BUCKET_NAME, 'must be a valid S3 bucket name').optional(),
+  bucket: z.string().regex(S3_BUCKET_NAME, 'must be a valid S3 bucket name').optional(),
 });
 
 const backendSchema = z.discriminatedUnion('type', [
@@ -109,7 +109,7 @@ const backendSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('local') }),
   z.strictObject({
     type: z.literal('s3'),
-    bucket: z.string().regex(BUCKET_NAME, 'must be a valid S3 bucket name'),
+    bucket: z.string().regex(S3_BUCKET_NAME, 'must be a valid S3 bucket name'),
     key: z.string().min(1),
     region: z.string().regex(AWS_REGION, 'must be an AWS region such as eu-west-1'),
     /** S3-native state locking (Terraform ≥ 1.10, OpenTofu ≥ 1.10). */

@@ -12,11 +12,12 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { QUARANTINE_PREFIX as DEFAULT_QUARANTINE_PREFIX } from '../../functions/contract/names';
 import type { ModelBucketConfig } from '../config/schema';
 import { policyJson } from '../iam';
 
-/** Key prefix of quarantined records inside the model bucket (docs/contract.md §4 default). */
-export const QUARANTINE_PREFIX = 'quarantine/';
+/** Key prefix of quarantined records inside the model bucket, with its slash (docs/contract.md §4 default). */
+export const QUARANTINE_PREFIX = `${DEFAULT_QUARANTINE_PREFIX}/`;
 
 /** Options of {@link ModelBucket}. */
 export interface ModelBucketOptions {

@@ -207,7 +207,7 @@ function alarmSpecs(options: MonitoringOptions): AlarmSpec[] {
       description: `More than ${options.rejectedRecordsPer5Minutes} records were rejected (quarantined) in 5 minutes.`,
       namespace: options.metricsNamespace,
       metricName: MetricName.recordsRejected,
-      dimensions: { service: options.serviceName },
+      dimensions: { [SERVICE_DIMENSION]: options.serviceName },
       statistic: 'Sum',
       periodSeconds: 300,
       evaluationPeriods: 1,
@@ -315,7 +315,7 @@ function dashboardBody(options: MonitoringOptions, alarms: readonly CloudwatchMe
     properties: { title, region, view: 'timeSeries', stacked: false, stat, period: 60, metrics },
   });
   const fn = ['FunctionName', options.functionName];
-  const service = ['service', options.serviceName];
+  const service = [SERVICE_DIMENSION, options.serviceName];
   return {
     widgets: [
       {

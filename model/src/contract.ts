@@ -51,6 +51,9 @@ export const ONNX_IO = {
 /** MLflow-style run id: 32 lowercase hex characters. */
 export const RUN_ID_PATTERN = /^[0-9a-f]{32}$/;
 
+/** MLflow experiment id: letters, digits, `.`, `_` and `-` (the committed runs use `1`). */
+export const EXPERIMENT_ID_PATTERN = /^[A-Za-z0-9._-]+$/;
+
 export const DEFAULT_EXPERIMENT_ID = '1';
 
 /** Files of a published model folder (docs/contract.md §3). */

@@ -6,7 +6,7 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { ARTIFACT_FILES, modelPrefix, RUN_ID_PATTERN } from './contract';
+import { ARTIFACT_FILES, EXPERIMENT_ID_PATTERN, modelPrefix, RUN_ID_PATTERN } from './contract';
 import { ArtifactError } from './errors';
 import { loadSignature, runFiles } from './runStore';
 
@@ -29,8 +29,6 @@ export interface PublishedRun {
   readonly keys: readonly string[];
 }
 
-const EXPERIMENT_PATTERN = /^[A-Za-z0-9_.-]+$/;
-
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.onnx': 'application/octet-stream',
   '.json': 'application/json',
@@ -38,9 +36,9 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 };
 
 function checkExperiment(experimentId: string): void {
-  if (!EXPERIMENT_PATTERN.test(experimentId)) {
+  if (!EXPERIMENT_ID_PATTERN.test(experimentId)) {
     throw new ArtifactError(
-      `experiment id ${JSON.stringify(experimentId)} must match ${String(EXPERIMENT_PATTERN)}`,
+      `experiment id ${JSON.stringify(experimentId)} must match ${String(EXPERIMENT_ID_PATTERN)}`,
     );
   }
 }

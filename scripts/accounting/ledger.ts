@@ -1,10 +1,11 @@
 /**
- * Accounting for records sent through the pipeline: every record put on the input stream must end up exactly once as
- * a prediction, a quarantined rejection, or an on-failure record — or it is reported missing. Pure: the caller feeds
- * it what it sent and what it observed (output stream, quarantine objects, on-failure records), in any order and as
- * often as it likes (observations are idempotent per source; repeated predictions count as duplicates, which
- * at-least-once delivery allows). The demo uses it; end-to-end and fault-injection tests can reuse it.
+ * The ledger of records sent through the pipeline and of what was observed of them: predictions on the output stream,
+ * quarantine objects and on-failure records, fed in any order and as often as the caller likes (rejections and
+ * failures are idempotent per source; repeated predictions are kept, since at-least-once delivery allows
+ * redeliveries). It only records and answers per-record questions; the verdict — what each record became and whether
+ * everything balances — is `account()` in ./verdict, shared by `npm run demo` and the end-to-end harness.
  */
+import type { PutResult } from '../streams/producer';
 
 /** A record's identity on the input stream (what prediction `source` and quarantine keys carry). */
 export interface SourceKey {
@@ -53,54 +54,6 @@ export interface FailureObservation {
 }
 
 export type Outcome = 'predicted' | 'rejected' | 'failed' | 'missing';
-
-export interface Mismatch {
-  readonly record: SentRecord;
-  readonly problem: string;
-}
-
-export interface LatencySummary {
-  readonly count: number;
-  readonly p50Ms: number;
-  readonly p95Ms: number;
-  readonly p99Ms: number;
-  readonly maxMs: number;
-}
-
-export interface LedgerReport {
-  readonly sent: number;
-  readonly predicted: number;
-  readonly rejected: number;
-  readonly rejectedByReason: Readonly<Record<string, number>>;
-  /** Records whose only outcome is an on-failure record. */
-  readonly failed: number;
-  readonly failedByCondition: Readonly<Record<string, number>>;
-  /**
-   * Records with a prediction or quarantine object that an on-failure record lists too. Not a second outcome: like
-   * Lambda's, an on-failure record covers the whole batch retried from its lowest failed record, so it also holds the
-   * records after it that an earlier attempt completed (replaying it re-creates their outputs, which de-duplicate).
-   */
-  readonly alsoInOnFailure: number;
-  readonly missing: readonly SentRecord[];
-  /** Predictions beyond the first for the same source (redeliveries). */
-  readonly duplicatePredictions: number;
-  /** Of those, how many differ from the first one's payload (each also listed in `mismatches`). */
-  readonly differingDuplicates: number;
-  /** Observations whose source was never sent (e.g. left over from an earlier run). */
-  readonly unexpected: number;
-  /** A record that ended differently than expected (predicted instead of rejected, another reason, two outcomes). */
-  readonly mismatches: readonly Mismatch[];
-  /** Correct predictions / predictions with a known label; undefined without labels. */
-  readonly accuracy:
-    { readonly correct: number; readonly labelled: number; readonly value: number } | undefined;
-  /** Sent → prediction on the output stream, first prediction per record. */
-  readonly latency: LatencySummary | undefined;
-  /** Records per second from the first send to the last prediction's arrival. */
-  readonly throughput:
-    { readonly records: number; readonly seconds: number; readonly perSecond: number } | undefined;
-  /** Every record has exactly one expected outcome and none failed. */
-  readonly ok: boolean;
-}
 
 const keyOf = (source: SourceKey) => `${source.shardId}/${source.sequenceNumber}`;
 
@@ -181,134 +134,37 @@ export class Ledger {
     return count;
   }
 
-  report(): LedgerReport {
-    const records = [...this.sent.values()];
-    const rejectedByReason: Record<string, number> = {};
-    const failedByCondition: Record<string, number> = {};
-    const missing: SentRecord[] = [];
-    const mismatches: Mismatch[] = [];
-    const latencies: number[] = [];
-    let predicted = 0;
-    let rejected = 0;
-    let failed = 0;
-    let alsoInOnFailure = 0;
-    let duplicatePredictions = 0;
-    let differingDuplicates = 0;
-    let correct = 0;
-    let labelled = 0;
-    let lastArrival = Number.NEGATIVE_INFINITY;
+  /** Every record registered as sent, in the order first registered. */
+  sentRecords(): readonly SentRecord[] {
+    return [...this.sent.values()];
+  }
 
-    for (const record of records) {
-      const key = keyOf(record);
-      const seen = this.predictions.get(key) ?? [];
-      const rejection = this.rejections.get(key);
-      const condition = this.failures.get(key);
-      if (seen.length > 0 && rejection) mismatches.push({ record, problem: 'both predicted and rejected' });
-      if (condition !== undefined) {
-        if (seen.length > 0 || rejection) alsoInOnFailure += 1;
-        else {
-          failed += 1;
-          failedByCondition[condition] = (failedByCondition[condition] ?? 0) + 1;
-          continue;
-        }
-      }
-      const first = seen.reduce<PredictionObservation | undefined>(
-        (earliest, p) => (earliest === undefined || p.arrivedAtMs < earliest.arrivedAtMs ? p : earliest),
-        undefined,
-      );
-      if (first) {
-        predicted += 1;
-        duplicatePredictions += seen.length - 1;
-        const differing = seen.filter(
-          (p) => p.payload !== undefined && first.payload !== undefined && p.payload !== first.payload,
-        ).length;
-        if (differing > 0) {
-          differingDuplicates += differing;
-          mismatches.push({
-            record,
-            problem: `${differing} redelivered prediction(s) differ from the first`,
-          });
-        }
-        latencies.push(first.arrivedAtMs - record.sentAtMs);
-        lastArrival = Math.max(lastArrival, first.arrivedAtMs);
-        if (record.expected.outcome === 'rejection') {
-          mismatches.push({ record, problem: 'predicted, but expected a rejection' });
-        } else if (record.expected.label !== undefined) {
-          labelled += 1;
-          if (first.wineQuality === record.expected.label) correct += 1;
-        }
-      } else if (rejection) {
-        rejected += 1;
-        rejectedByReason[rejection.reason] = (rejectedByReason[rejection.reason] ?? 0) + 1;
-        if (record.expected.outcome === 'prediction') {
-          mismatches.push({ record, problem: `rejected (${rejection.reason}), but expected a prediction` });
-        } else if (record.expected.reason !== undefined && record.expected.reason !== rejection.reason) {
-          mismatches.push({
-            record,
-            problem: `rejected as ${rejection.reason}, expected ${record.expected.reason}`,
-          });
-        }
-      } else {
-        missing.push(record);
-      }
-    }
-
-    const firstSent = Math.min(...records.map((r) => r.sentAtMs));
-    const seconds = (lastArrival - firstSent) / 1000;
-    return {
-      sent: records.length,
-      predicted,
-      rejected,
-      rejectedByReason,
-      failed,
-      failedByCondition,
-      alsoInOnFailure,
-      missing,
-      duplicatePredictions,
-      differingDuplicates,
-      unexpected: this.unexpectedCount,
-      mismatches,
-      accuracy: labelled > 0 ? { correct, labelled, value: correct / labelled } : undefined,
-      latency: summarize(latencies),
-      throughput:
-        latencies.length > 0 && seconds > 0
-          ? { records: predicted + rejected, seconds, perSecond: (predicted + rejected) / seconds }
-          : undefined,
-      ok: missing.length === 0 && failed === 0 && mismatches.length === 0,
-    };
+  /** Observations whose source was never sent (e.g. left over from an earlier run). */
+  get unexpected(): number {
+    return this.unexpectedCount;
   }
 }
 
+/** What a sender knows of a record besides where it landed. */
+export interface Described {
+  readonly expected: Expectation;
+  readonly tag?: string;
+}
+
 /**
- * What follows the on-failure count in a summary: ` (RetryAttemptsExhausted 17); 8 more listed there already had their
- * outcome (…)`, or nothing.
+ * The ledger's view of records the producer put: where each landed, when it was first sent, and what must become of
+ * it. `results` and `records` are parallel (the producer returns one result per record, in order).
  */
-export function onFailureDetail(report: LedgerReport): string {
-  const conditions = Object.entries(report.failedByCondition)
-    .map(([condition, count]) => `${condition} ${count}`)
-    .join(', ');
-  return (
-    (conditions ? ` (${conditions})` : '') +
-    (report.alsoInOnFailure > 0
-      ? `; ${report.alsoInOnFailure} more listed there already had their outcome (the retried batch's later records)`
-      : '')
-  );
-}
-
-/** Nearest-rank percentile of a non-empty sorted list. */
-export function percentile(sorted: readonly number[], p: number): number {
-  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
-  return sorted[rank - 1] ?? Number.NaN;
-}
-
-function summarize(values: readonly number[]): LatencySummary | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  return {
-    count: sorted.length,
-    p50Ms: percentile(sorted, 50),
-    p95Ms: percentile(sorted, 95),
-    p99Ms: percentile(sorted, 99),
-    maxMs: sorted.at(-1) ?? Number.NaN,
-  };
+export function toSentRecords(results: readonly PutResult[], records: readonly Described[]): SentRecord[] {
+  return results.map((result, i) => {
+    const record = records[i];
+    if (!record) throw new Error(`no record for PutRecords result ${i}`);
+    return {
+      shardId: result.shardId,
+      sequenceNumber: result.sequenceNumber,
+      sentAtMs: result.firstSentAtMs,
+      expected: record.expected,
+      ...(record.tag === undefined ? {} : { tag: record.tag }),
+    };
+  });
 }

@@ -3,7 +3,8 @@
  * objects (docs/contract.md §4) and on-failure records (the poller's, or Lambda's S3 destination) in S3.
  */
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import { parseQuarantineKey } from '../../functions/core/quarantine';
 import type { FailureObservation, Ledger, PredictionObservation, RejectionObservation } from './ledger';
 import { StreamTail, type TailRecord } from '../streams/tail';
 
@@ -61,15 +62,7 @@ export class S3JsonObjects {
   ) {}
 
   async poll(): Promise<unknown[]> {
-    const fresh: string[] = [];
-    let token: string | undefined;
-    do {
-      const page = await this.client.send(
-        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix, ContinuationToken: token }),
-      );
-      for (const { Key } of page.Contents ?? []) if (Key && !this.seen.has(Key)) fresh.push(Key);
-      token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
-    } while (token !== undefined);
+    const fresh = (await this.keys()).filter((key) => !this.seen.has(key));
     const objects = await Promise.all(
       fresh.map(async (key) => {
         const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
@@ -79,6 +72,18 @@ export class S3JsonObjects {
     );
     return objects;
   }
+
+  /** Every key under the prefix now. */
+  async keys(): Promise<string[]> {
+    const keys: string[] = [];
+    for await (const page of paginateListObjectsV2(
+      { client: this.client },
+      { Bucket: this.bucket, Prefix: this.prefix },
+    )) {
+      for (const { Key } of page.Contents ?? []) if (Key !== undefined) keys.push(Key);
+    }
+    return keys;
+  }
 }
 
 export interface LedgerSourcesOptions {
@@ -86,7 +91,7 @@ export interface LedgerSourcesOptions {
   readonly s3: S3Client;
   readonly predictionsStream: string;
   readonly bucket: string;
-  /** Key prefix of quarantine objects, e.g. `quarantine/`. */
+  /** Key prefix of quarantine objects without a trailing slash, e.g. `quarantine` (docs/contract.md §4). */
   readonly quarantinePrefix: string;
   /** Key prefix of on-failure records, e.g. `esm-failures/`. */
   readonly onFailurePrefix: string;
@@ -102,6 +107,16 @@ export interface SourceCounts {
   onFailureObjects: number;
 }
 
+/** What the sources held besides the observations themselves (see the verdict's source checks). */
+export interface SourceTotals {
+  /** Everything read from the output stream, the quarantine prefix and the on-failure prefix. */
+  readonly read: SourceCounts;
+  /** Of those, what was not a prediction event, quarantine document or on-failure record. */
+  readonly unreadable: SourceCounts;
+  /** Quarantine object keys per source (`shard/sequence`), from a final listing. */
+  readonly quarantineKeysPerSource: ReadonlyMap<string, number>;
+}
+
 /** Everything the ledger needs, polled together. */
 export class LedgerSources {
   /** Running totals of everything {@link collect} read. */
@@ -113,14 +128,39 @@ export class LedgerSources {
     private readonly tail: StreamTail,
     private readonly quarantine: S3JsonObjects,
     private readonly failures: S3JsonObjects,
+    private readonly quarantinePrefix: string,
   ) {}
 
   static async open(options: LedgerSourcesOptions): Promise<LedgerSources> {
     return new LedgerSources(
       await StreamTail.open(options.kinesis, options.predictionsStream, 'TRIM_HORIZON'),
-      new S3JsonObjects(options.s3, options.bucket, options.quarantinePrefix),
+      new S3JsonObjects(options.s3, options.bucket, `${options.quarantinePrefix}/`),
       new S3JsonObjects(options.s3, options.bucket, options.onFailurePrefix),
+      options.quarantinePrefix,
     );
+  }
+
+  /** What the sources held so far, with a fresh listing of the quarantine keys. */
+  async totals(): Promise<SourceTotals> {
+    return {
+      read: { ...this.read },
+      unreadable: { ...this.unreadable },
+      quarantineKeysPerSource: await this.quarantineKeysPerSource(),
+    };
+  }
+
+  /**
+   * Quarantine objects per source (`shard/sequence`), from a listing of their keys now: more than one for a record
+   * means it was quarantined twice (on different days). A key of another layout counts under its own name.
+   */
+  async quarantineKeysPerSource(): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    for (const key of await this.quarantine.keys()) {
+      const parts = parseQuarantineKey(key, this.quarantinePrefix);
+      const source = parts ? `${parts.shardId}/${parts.sequenceNumber}` : key;
+      counts.set(source, (counts.get(source) ?? 0) + 1);
+    }
+    return counts;
   }
 
   /** One round: new predictions, quarantine objects and on-failure records go into the ledger. */

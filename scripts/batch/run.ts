@@ -5,7 +5,6 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import fs from 'node:fs';
-import { z } from 'zod';
 import {
   describeLocation,
   openInput,
@@ -17,7 +16,7 @@ import { loadModel, type LoadedModel } from '../../functions/adapters/modelLoade
 import { BatchFileError } from '../../functions/batch/errors';
 import type { OutputFormat } from '../../functions/batch/outputs';
 import { scoreFile } from '../../functions/batch/scoreFile';
-import { parseS3Folder, type ModelLocation } from '../../functions/config';
+import { s3FolderSchema, type ModelLocation } from '../../functions/config';
 import { FunctionError } from '../../functions/errors';
 import { DEFAULT_RUN_ID, modelPrefix, runDir } from '../../model';
 import { s3ClientFor } from '../models/s3-options';
@@ -33,7 +32,7 @@ export interface PredictIo {
   readonly s3?: S3Client;
 }
 
-const s3Folder = z.string().transform(parseS3Folder);
+const s3Folder = s3FolderSchema;
 
 /**
  * Where the model is: `--model-location` (folder or s3://), `--run-id` (committed folder, else the model bucket), or

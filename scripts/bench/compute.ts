@@ -1,4 +1,7 @@
 /**
+ * Room `scripts/bench/` — one job: measure, and print ratios measured in one run (never asserted in tests). This
+ * compute benchmark (`npm run bench`) and the pipeline benchmark on the emulators (`end-to-end.ts`, `npm run bench:e2e`).
+ *
  * `npm run bench [-- --records 10000 --reps 9 --threads 1 --run <run id>]`
  *
  * Measures, on a batch built from the white-wine rows a committed run held out for testing (cycled to `--records`):
@@ -26,6 +29,7 @@ import { toFeatureBatch } from '../../functions/core/features';
 import { createBatchProcessor } from '../../functions/core/processBatch';
 import type { InputRecord } from '../../functions/core/types';
 import { createRecordValidator, type ValidRecord } from '../../functions/core/validate';
+import { median } from '../stats';
 
 const TARGET_B_OVER_A = 1.3;
 const TARGET_D_OVER_B = 0.05;
@@ -43,13 +47,6 @@ function positive(name: string, value: string | undefined): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${value}`);
   return n;
-}
-
-function median(samples: readonly number[]): number {
-  const sorted = [...samples].sort((x, y) => x - y);
-  const at = (i: number) => sorted[i] ?? Number.NaN;
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? at(mid) : (at(mid - 1) + at(mid)) / 2;
 }
 
 interface Timing {

@@ -20,14 +20,12 @@ import '../node20-sdk-warning';
 import fs from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { createKinesisClient } from '../../functions/adapters/aws-clients';
 import { loadModelOnce } from '../../functions/adapters/modelLoader';
 import type { FunctionConfig } from '../../functions/config';
 import { DEFAULT_RUN_ID, loadSignature, runDir } from '../../model';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../emulators/emulators';
-import type { LatencySummary } from '../accounting/ledger';
-import { MAPPING_DEFAULTS } from '../poller';
-import { createContext } from '../poller/context';
+import { emulatorKinesisClient } from '../emulators/clients';
+import { median, type LatencySummary } from '../stats';
+import { createContext, MAPPING_DEFAULTS } from '../poller';
 import { loadWhiteWine } from '../records/wine';
 import { E2E_MAPPING, E2eEmulators, Scenario, type MappingOverrides } from '../e2e/pipeline';
 import { testSplitRows, validRecords, type E2eRecord } from '../records/catalogue';
@@ -68,12 +66,6 @@ interface RunResult {
   readonly redelivered: number;
 }
 
-const median = (values: readonly number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[mid] ?? NaN) : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
-};
-
 const load = () =>
   os
     .loadavg()
@@ -111,11 +103,7 @@ async function main(): Promise<number> {
   );
 
   const emulators = await E2eEmulators.start({ publish: [DEFAULT_RUN_ID] });
-  const referenceClient = createKinesisClient({
-    endpoint: emulators.kinesisEndpoint,
-    region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
-  });
+  const referenceClient = emulatorKinesisClient(emulators.kinesisEndpoint);
   // `undefined`: the scenario's own production wiring (createDefaultHandler with the emulators' clients).
   const designs: Record<Design, ((config: FunctionConfig) => Scenario['handler']) | undefined> = {
     ours: undefined,

@@ -1,4 +1,7 @@
 /**
+ * Room `scripts/bundle/` — one job: the function as the container runs it. This esbuild bundle and `invoke.ts`, which
+ * runs the built bundle on an event file.
+ *
  * `npm run build`: bundles the function (`functions/handler.ts`) into `dist/handler.js`, the file the container's
  * `CMD ["handler.handler"]` loads from `${LAMBDA_TASK_ROOT}`, and the batch handler (`functions/batch.ts`) into
  * `dist/batch.js` beside it, which the batch function selects with the image command override `batch.handler`. CommonJS for Node 22 (the Lambda base image);
@@ -9,6 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
+// Its own root, not model/index's REPO_ROOT: it also runs inside the image's build context, which holds no model/.
 const ROOT = path.resolve(__dirname, '../..');
 // `--outfile` exists for tests; keep it inside the repository so the external onnxruntime-node still resolves.
 const { values: args } = parseArgs({ options: { outfile: { type: 'string' } } });

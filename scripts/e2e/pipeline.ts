@@ -1,4 +1,8 @@
 /**
+ * Room `scripts/e2e/` — one job: the end-to-end harness the e2e tests and the end-to-end benchmark drive. Emulators
+ * and scenarios (this module), fault injectors (`faults.ts`) and the record-at-a-time reference design the benchmark
+ * compares with (`reference-handler.ts`).
+ *
  * The end-to-end harness: kinesis-local and s3rver on free loopback ports (each can be killed, stopped and restarted),
  * the committed model runs published to S3, and per scenario its own input and output streams, quarantine and
  * on-failure prefixes, the real handler behind the Lambda-like poller, and a {@link Ledger} fed from the output stream,
@@ -8,26 +12,19 @@
  * keeps hold of each emulator and builds a handler per scenario, which fault injection needs and the local stack,
  * with its one process-wide handler, does not offer.
  */
-import { DeleteStreamCommand, ListStreamsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
-import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteStreamCommand, waitUntilStreamNotExists, type KinesisClient } from '@aws-sdk/client-kinesis';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createKinesisClient, createS3Client } from '../../functions/adapters/aws-clients';
 import { parseConfig, type FunctionConfig } from '../../functions/config';
 import { createTelemetry, type Telemetry } from '../../functions/adapters/observability';
 import { createDefaultHandler, type DefaultWiring } from '../../functions/handler';
 import { DEFAULT_EXPERIMENT_ID, DEFAULT_RUN_ID, publishRun, readRuns, runDir } from '../../model';
-import {
-  LOCAL_CREDENTIALS,
-  LOCAL_REGION,
-  startKinesisMock,
-  startS3rver,
-  type Emulator,
-  type KinesisMock,
-} from '../emulators/emulators';
-import { Ledger, type Expectation, type SentRecord } from '../accounting/ledger';
+import { emulatorKinesisClient, emulatorS3Client } from '../emulators/clients';
+import { startKinesisMock, startS3rver, type Emulator, type KinesisMock } from '../emulators/emulators';
+import { Ledger, toSentRecords, type Expectation, type SentRecord } from '../accounting/ledger';
 import { LedgerSources, type SourceCounts } from '../accounting/sources';
 import {
   EventSourcePoller,
@@ -43,12 +40,11 @@ import { putRecords } from '../streams/producer';
 import { ensureStream } from '../emulators/streams';
 import { account, formatAccounting, type Accounting, type SentOfKind } from '../accounting/verdict';
 import type { E2eRecord } from '../records/catalogue';
+import { LOCAL_DEFAULTS, LOCAL_FUNCTION_NAME, ON_FAILURE_PREFIX } from '../local-stack/config';
+import { QUARANTINE_PREFIX } from '../../functions/contract/names';
 
-/** The model bucket; quarantine and on-failure prefixes of every scenario live in it too. */
-export const E2E_BUCKET = 'wine-models';
-
-/** The function's name in the poller's ARNs and Lambda context. */
-const E2E_FUNCTION_NAME = 'wine-quality-scorer';
+/** The model bucket (the local stack's); quarantine and on-failure prefixes of every scenario live in it too. */
+export const E2E_BUCKET = LOCAL_DEFAULTS.bucket;
 
 /**
  * Event source mapping of the scenarios: the deployed one (stage: retries 3, bisect on error, ReportBatchItemFailures,
@@ -106,9 +102,8 @@ export class E2eEmulators {
         ? kinesisStart.reason
         : (s3Start as PromiseRejectedResult).reason;
     }
-    const local = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
-    const kinesis = createKinesisClient({ ...local, endpoint: kinesisStart.value.endpoint });
-    const s3 = createS3Client({ ...local, endpoint: s3Start.value.endpoint });
+    const kinesis = emulatorKinesisClient(kinesisStart.value.endpoint);
+    const s3 = emulatorS3Client(s3Start.value.endpoint);
     const emulators = new E2eEmulators(
       dir,
       kinesisPort,
@@ -141,11 +136,7 @@ export class E2eEmulators {
    * shares a connection pool with the harness). Whatever the caller's shell holds never reaches the emulators.
    */
   handlerClients(): { kinesis: KinesisClient; s3: S3Client } {
-    const local = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
-    return {
-      kinesis: createKinesisClient({ ...local, endpoint: this.kinesisEndpoint }),
-      s3: createS3Client({ ...local, endpoint: this.s3Endpoint }),
-    };
+    return { kinesis: emulatorKinesisClient(this.kinesisEndpoint), s3: emulatorS3Client(this.s3Endpoint) };
   }
 
   /**
@@ -154,7 +145,7 @@ export class E2eEmulators {
    */
   handlerTelemetry(): Telemetry {
     return createTelemetry({
-      serviceName: E2E_FUNCTION_NAME,
+      serviceName: LOCAL_FUNCTION_NAME,
       logLevel: (process.env.E2E_LOG_LEVEL ?? 'SILENT') as LogLevel,
       emitMetrics: false,
     });
@@ -316,7 +307,7 @@ export class Scenario {
       MODEL_BUCKET: E2E_BUCKET,
       EXPERIMENT_ID: DEFAULT_EXPERIMENT_ID,
       RUN_ID: options.runId ?? DEFAULT_RUN_ID,
-      QUARANTINE_LOCATION: `s3://${E2E_BUCKET}/${name}/quarantine`,
+      QUARANTINE_LOCATION: `s3://${E2E_BUCKET}/${name}/${QUARANTINE_PREFIX}`,
       TEST_RUN: 'False',
     });
     const handler = options.createHandler
@@ -330,14 +321,10 @@ export class Scenario {
       s3: emulators.s3,
       predictionsStream: `${name}-out`,
       bucket: E2E_BUCKET,
-      quarantinePrefix: `${name}/quarantine/`,
-      onFailurePrefix: `${name}/esm-failures/`,
+      quarantinePrefix: `${name}/${QUARANTINE_PREFIX}`,
+      onFailurePrefix: `${name}/${ON_FAILURE_PREFIX}/`,
     });
-    const pollerClient = createKinesisClient({
-      endpoint: emulators.kinesisEndpoint,
-      region: LOCAL_REGION,
-      credentials: LOCAL_CREDENTIALS,
-    });
+    const pollerClient = emulatorKinesisClient(emulators.kinesisEndpoint);
     return new Scenario(
       emulators,
       name,
@@ -368,7 +355,7 @@ export class Scenario {
     this.poller = await EventSourcePoller.start({
       client: this.pollerClient,
       handler: this.handler,
-      onFailure: s3Destination(this.emulators.s3, E2E_BUCKET, `${this.name}/esm-failures`),
+      onFailure: s3Destination(this.emulators.s3, E2E_BUCKET, `${this.name}/${ON_FAILURE_PREFIX}`),
       logger,
       observer: {
         onBatch: (report) => this.batches.push(report),
@@ -378,7 +365,7 @@ export class Scenario {
       ...this.mapping,
       streamName: this.inputStream,
       startingPosition: 'TRIM_HORIZON',
-      functionName: E2E_FUNCTION_NAME,
+      functionName: LOCAL_FUNCTION_NAME,
     });
   }
 
@@ -399,18 +386,7 @@ export class Scenario {
         dataBase64: Buffer.from(record.data).toString('base64'),
       };
     });
-    this.ledger.expect(
-      results.map((result, i): SentRecord => {
-        const record = records[i] as E2eRecord;
-        return {
-          shardId: result.shardId,
-          sequenceNumber: result.sequenceNumber,
-          sentAtMs: result.firstSentAtMs,
-          expected: record.expected,
-          tag: record.tag,
-        };
-      }),
-    );
+    this.ledger.expect(toSentRecords(results, records));
     this.sent.push(...sent);
     return sent;
   }
@@ -425,14 +401,7 @@ export class Scenario {
 
   /** Sets the send time of every record sent so far (a backlog's clock starts when its consumer starts). */
   restamp(sentAtMs: number): void {
-    this.ledger.expect(
-      this.sent.map((s) => ({
-        shardId: s.shardId,
-        sequenceNumber: s.sequenceNumber,
-        sentAtMs,
-        expected: s.expected,
-      })),
-    );
+    this.ledger.expect(this.ledger.sentRecords().map((record) => ({ ...record, sentAtMs })));
   }
 
   /** The poller's checkpoint per shard (undefined: nothing done on that shard yet). */
@@ -478,11 +447,7 @@ export class Scenario {
       before = this.sources.read.outputRecords;
       await this.collect();
     }
-    const accounting = account(this.ledger, this.sent, {
-      read: { ...this.sources.read },
-      unreadable: { ...this.sources.unreadable },
-      quarantineKeysPerSource: await this.quarantineKeysPerSource(),
-    });
+    const accounting = account(this.ledger, await this.sources.totals());
     if (!timedOut) return accounting;
     return {
       ...accounting,
@@ -541,37 +506,16 @@ export class Scenario {
    */
   async dispose(): Promise<void> {
     await this.stop();
+    const client = this.emulators.kinesis;
     for (const stream of [this.inputStream, this.outputStream]) {
-      await this.emulators.kinesis.send(new DeleteStreamCommand({ StreamName: stream }));
+      await client.send(new DeleteStreamCommand({ StreamName: stream }));
     }
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const { StreamNames = [] } = await this.emulators.kinesis.send(new ListStreamsCommand({}));
-      if (!StreamNames.some((name) => name === this.inputStream || name === this.outputStream)) return;
-      if (Date.now() > deadline)
-        throw new Error(`streams of scenario ${this.name} were not deleted within 30 s`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-
-  private async quarantineKeysPerSource(): Promise<Map<string, number>> {
-    const counts = new Map<string, number>();
-    let token: string | undefined;
-    do {
-      const page = await this.emulators.s3.send(
-        new ListObjectsV2Command({
-          Bucket: E2E_BUCKET,
-          Prefix: `${this.name}/quarantine/`,
-          ContinuationToken: token,
-        }),
+    // The SDK's waiter, polled every 0.1–1 s: kinesis-local deletes a stream in about half a second.
+    for (const stream of [this.inputStream, this.outputStream]) {
+      await waitUntilStreamNotExists(
+        { client, maxWaitTime: 30, minDelay: 0.1, maxDelay: 1 },
+        { StreamName: stream },
       );
-      for (const { Key } of page.Contents ?? []) {
-        const match = Key ? /\/([^/]+)\/([^/]+)\.json$/.exec(Key) : null;
-        const source = match ? `${match[1] ?? ''}/${match[2] ?? ''}` : (Key ?? '');
-        counts.set(source, (counts.get(source) ?? 0) + 1);
-      }
-      token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
-    } while (token !== undefined);
-    return counts;
+    }
   }
 }

@@ -1,13 +1,18 @@
+/**
+ * Room `scripts/emulators/` — one job: run the local AWS stand-ins. kinesis-mock and s3rver as child processes bound
+ * to loopback (started, stopped, killed and restarted by PID; kinesis-mock's snapshots written atomically), free-port
+ * helpers (`ports.ts`) and stream creation (`streams.ts`). Nothing here knows about the function or the pipeline.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import S3rver from 's3rver';
+import { REPO_ROOT } from '../../model';
 import { assertPortFree, freePort, waitForPort } from './ports';
 
-const ROOT = path.resolve(__dirname, '../..');
-const KINESIS_MAIN = path.join(ROOT, 'node_modules/kinesis-local/main.js');
-const KINESIS_CERT = path.join(ROOT, 'node_modules/kinesis-local/server.json');
+const KINESIS_MAIN = path.join(REPO_ROOT, 'node_modules/kinesis-local/main.js');
+const KINESIS_CERT = path.join(REPO_ROOT, 'node_modules/kinesis-local/server.json');
 const BIND_LOOPBACK = path.join(__dirname, 'bind-loopback.cjs');
 const EXIT_WITH_PARENT = path.join(__dirname, 'exit-with-parent.cjs');
 const ATOMIC_PERSIST = path.join(__dirname, 'atomic-persist.cjs');
@@ -88,7 +93,7 @@ export async function startKinesisMock(options: KinesisMockOptions = {}): Promis
   const child = spawn(process.execPath, [...preloads.flatMap((file) => ['-r', file]), KINESIS_MAIN], {
     env,
     stdio: ['ignore', logFd, logFd],
-    cwd: options.dataDir ?? ROOT,
+    cwd: options.dataDir ?? REPO_ROOT,
     // Its own process group: Ctrl-C in a terminal signals the whole foreground group, and the emulator dying on its
     // own would race the caller's orderly stop. The caller stops it by PID; exit-with-parent covers a killed caller.
     detached: true,

@@ -7,8 +7,9 @@ import {
 } from '@aws-sdk/client-kinesis';
 
 /**
- * Creates the stream if it does not exist and resolves once it is ACTIVE. Polls every 100 ms: the SDK waiter's
- * 10 s minimum delay dominates startup time against an emulator that activates streams in ≈0.5 s.
+ * Creates the stream if it does not exist and resolves once it is ACTIVE. Polls every 100 ms and fails at once on any
+ * error but "not found yet": the SDK's `waitUntilStreamExists` would retry every error (a refused connection, denied
+ * access) until its timeout, and its default first delay of 10 s dwarfs the ≈0.5 s an emulator takes.
  */
 export async function ensureStream(
   client: KinesisClient,

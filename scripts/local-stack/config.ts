@@ -5,20 +5,47 @@
  */
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { z } from 'zod';
-import { DEFAULT_EXPERIMENT_ID, RUN_ID_PATTERN } from '../../model/src/contract';
+import {
+  KINESIS_STREAM_NAME,
+  KINESIS_STREAM_NAME_RULE,
+  QUARANTINE_PREFIX,
+} from '../../functions/contract/names';
+import { isS3Url, parseS3Folder, S3_BUCKET_NAME, S3UrlError } from '../../functions/contract/s3Folder';
+import { DEFAULT_EXPERIMENT_ID, EXPERIMENT_ID_PATTERN, RUN_ID_PATTERN } from '../../model/src/contract';
+
+/**
+ * The local stack's defaults (docs/contract.md §7), which `npm start`, the demo, the e2e harness and the CLIs' `--local`
+ * share. docker-compose.yml cannot import them: test/unit/docker/containerContract.test.ts keeps its values equal.
+ */
+export const LOCAL_DEFAULTS = {
+  kinesisPort: 4568,
+  s3Port: 4569,
+  inputStream: 'wine-input',
+  predictionsStream: 'wine-predictions',
+  bucket: 'wine-models',
+} as const;
+
+/** Name the poller gives the function (in ARNs and the Lambda context); the deployed function's service name. */
+export const LOCAL_FUNCTION_NAME = 'wine-quality-scorer';
+
+/** Default on-failure prefix in the model bucket (the poller's stand-in for Lambda's on-failure destination). */
+export const ON_FAILURE_PREFIX = 'esm-failures';
 
 /** Every variable the local stack reads, with its default, for `--help` and docs/contract.md §7. */
 export const LOCAL_STACK_VARIABLES = {
-  LOCAL_KINESIS_PORT: ['4568', 'kinesis-mock plain-HTTP port'],
-  LOCAL_S3_PORT: ['4569', 's3rver port'],
+  LOCAL_KINESIS_PORT: [String(LOCAL_DEFAULTS.kinesisPort), 'kinesis-mock plain-HTTP port'],
+  LOCAL_S3_PORT: [String(LOCAL_DEFAULTS.s3Port), 's3rver port'],
   LOCAL_STACK_DIR: [
     'a new temp folder, removed on exit',
     'S3 files (models, quarantine, on-failure) and the kinesis-mock log; kept when set',
   ],
-  INPUT_STREAM_NAME: ['wine-input', 'input stream'],
-  PREDICTIONS_STREAM_NAME: ['wine-predictions', 'output stream'],
+  INPUT_STREAM_NAME: [LOCAL_DEFAULTS.inputStream, 'input stream'],
+  PREDICTIONS_STREAM_NAME: [LOCAL_DEFAULTS.predictionsStream, 'output stream'],
   INPUT_SHARDS: ['1', 'shards of the input stream (one poller consumer each)'],
-  MODEL_BUCKET: ['wine-models', 'model bucket (also holds quarantine/ and esm-failures/)'],
+  MODEL_BUCKET: [
+    LOCAL_DEFAULTS.bucket,
+    `model bucket (also holds ${QUARANTINE_PREFIX}/ and ${ON_FAILURE_PREFIX}/)`,
+  ],
   EXPERIMENT_ID: [DEFAULT_EXPERIMENT_ID, 'MLflow experiment id of the published runs'],
   RUN_ID: ['the default run in model/artifacts/runs.json', 'the run the handler loads'],
   POLLER_BATCH_SIZE: ['500', 'BatchSize'],
@@ -27,7 +54,7 @@ export const LOCAL_STACK_VARIABLES = {
   POLLER_MAX_RECORD_AGE_SECONDS: ['3600', 'MaximumRecordAgeInSeconds'],
   POLLER_FUNCTION_TIMEOUT_SECONDS: ['60', 'the function timeout'],
   POLLER_ON_FAILURE: [
-    's3://<MODEL_BUCKET>/esm-failures',
+    `s3://<MODEL_BUCKET>/${ON_FAILURE_PREFIX}`,
     'on-failure destination: s3://bucket/prefix or a folder',
   ],
   POWERTOOLS_LOG_LEVEL: ['WARN', "the handler's log level (rejections are logged at WARN)"],
@@ -51,7 +78,7 @@ export interface LocalStackConfig {
     readonly maximumRetryAttempts: number;
     readonly maximumRecordAgeMs: number;
     readonly functionTimeoutMs: number;
-    /** Unset: `s3://<bucket>/esm-failures`. */
+    /** Unset: `s3://<bucket>/esm-failures` ({@link ON_FAILURE_PREFIX}). */
     readonly onFailure: string | undefined;
   };
   /** The handler's log level (`POWERTOOLS_LOG_LEVEL`). */
@@ -81,15 +108,10 @@ const int = (min: number, max: number, fallback: number) =>
       .optional()
       .transform((n) => n ?? fallback),
   );
-const text = (pattern: RegExp, message: string, fallback?: string) =>
-  z.preprocess(
-    blankAsUnset,
-    z
-      .string()
-      .regex(pattern, message)
-      .optional()
-      .transform((v) => v ?? fallback),
-  );
+const text = (pattern: RegExp, message: string) =>
+  z.preprocess(blankAsUnset, z.string().regex(pattern, message).optional());
+const textOr = (pattern: RegExp, message: string, fallback: string) =>
+  text(pattern, message).transform((v) => v ?? fallback);
 /** Powertools Logger's levels. */
 const LOG_LEVELS = [
   'TRACE',
@@ -101,25 +123,44 @@ const LOG_LEVELS = [
   'CRITICAL',
 ] as const satisfies readonly LogLevel[];
 
-const STREAM = /^[a-zA-Z0-9_.-]{1,128}$/;
-const STREAM_MESSAGE = 'must be a Kinesis stream name (1–128 of a-z A-Z 0-9 _ . -)';
-
 const schema = z.object({
-  LOCAL_KINESIS_PORT: int(1, 65_535, 4568),
-  LOCAL_S3_PORT: int(1, 65_535, 4569),
+  LOCAL_KINESIS_PORT: int(1, 65_535, LOCAL_DEFAULTS.kinesisPort),
+  LOCAL_S3_PORT: int(1, 65_535, LOCAL_DEFAULTS.s3Port),
   LOCAL_STACK_DIR: text(/./, 'must be a folder path'),
-  INPUT_STREAM_NAME: text(STREAM, STREAM_MESSAGE, 'wine-input'),
-  PREDICTIONS_STREAM_NAME: text(STREAM, STREAM_MESSAGE, 'wine-predictions'),
+  INPUT_STREAM_NAME: textOr(KINESIS_STREAM_NAME, KINESIS_STREAM_NAME_RULE, LOCAL_DEFAULTS.inputStream),
+  PREDICTIONS_STREAM_NAME: textOr(
+    KINESIS_STREAM_NAME,
+    KINESIS_STREAM_NAME_RULE,
+    LOCAL_DEFAULTS.predictionsStream,
+  ),
   INPUT_SHARDS: int(1, 50, 1),
-  MODEL_BUCKET: text(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name', 'wine-models'),
-  EXPERIMENT_ID: text(/^[A-Za-z0-9._-]+$/, 'must be an MLflow experiment id (e.g. 1)', DEFAULT_EXPERIMENT_ID),
+  MODEL_BUCKET: textOr(S3_BUCKET_NAME, 'must be an S3 bucket name', LOCAL_DEFAULTS.bucket),
+  EXPERIMENT_ID: textOr(
+    EXPERIMENT_ID_PATTERN,
+    'must be an MLflow experiment id (e.g. 1)',
+    DEFAULT_EXPERIMENT_ID,
+  ),
   RUN_ID: text(RUN_ID_PATTERN, 'must be 32 lowercase hex characters (an MLflow run id)'),
   POLLER_BATCH_SIZE: int(1, 10_000, 500),
   POLLER_BATCHING_WINDOW_MS: int(0, 300_000, 1_000),
   POLLER_MAX_RETRIES: int(-1, 10_000, 3),
   POLLER_MAX_RECORD_AGE_SECONDS: int(-1, 604_800, 3_600),
   POLLER_FUNCTION_TIMEOUT_SECONDS: int(1, 900, 60),
-  POLLER_ON_FAILURE: text(/./, 'must be s3://bucket/prefix or a folder'),
+  POLLER_ON_FAILURE: z.preprocess(
+    blankAsUnset,
+    z
+      .string()
+      .superRefine((location, ctx) => {
+        if (!isS3Url(location)) return; // a folder
+        try {
+          parseS3Folder(location);
+        } catch (error) {
+          if (!(error instanceof S3UrlError)) throw error;
+          ctx.addIssue({ code: 'custom', message: error.reason });
+        }
+      })
+      .optional(),
+  ),
   POWERTOOLS_LOG_LEVEL: z.preprocess(
     (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim().toUpperCase() : undefined),
     z
@@ -163,11 +204,11 @@ export function parseLocalStackConfig(env: NodeJS.ProcessEnv = process.env): Loc
     kinesisPort: e.LOCAL_KINESIS_PORT,
     s3Port: e.LOCAL_S3_PORT,
     dir: e.LOCAL_STACK_DIR,
-    inputStream: e.INPUT_STREAM_NAME ?? 'wine-input',
-    predictionsStream: e.PREDICTIONS_STREAM_NAME ?? 'wine-predictions',
+    inputStream: e.INPUT_STREAM_NAME,
+    predictionsStream: e.PREDICTIONS_STREAM_NAME,
     inputShards: e.INPUT_SHARDS,
-    bucket: e.MODEL_BUCKET ?? 'wine-models',
-    experimentId: e.EXPERIMENT_ID ?? DEFAULT_EXPERIMENT_ID,
+    bucket: e.MODEL_BUCKET,
+    experimentId: e.EXPERIMENT_ID,
     runId: e.RUN_ID,
     poller: {
       batchSize: e.POLLER_BATCH_SIZE,

@@ -4,34 +4,36 @@
  * malformed records with PutRecords, waits until every record is accounted for (prediction on the output stream,
  * quarantine object, or on-failure record), prints a summary and stops everything. With `--drift` the valid records
  * come from a drifted producer (alcohol +1.5 %vol): each batch line is followed by the handler's drift metrics, and a
- * drift report is written at the end.
+ * drift report is written at the end. The malformed records are the end-to-end catalogue's (`scripts/records/
+ * catalogue.ts`), and the verdict is the end-to-end harness's (`account` in `scripts/accounting/verdict.ts`, with the
+ * demo's rules: an on-failure record is a failure here, leftovers of earlier runs in a kept LOCAL_STACK_DIR are not).
  * Exit codes: 0 every record accounted for as expected, 1 otherwise (or on a startup failure), 2 bad configuration.
  */
 import '../node20-sdk-warning';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_MAX_RECORD_BYTES } from '../../functions/core/decode';
 import { ArtifactError, loadSignature, runDir, testRowIndices } from '../../model';
-import { ARTIFACT_FILES, UCI_FEATURES } from '../../model/src/contract';
+import { ARTIFACT_FILES } from '../../model/src/contract';
 import type { WineTable } from '../../model';
 import { LocalStackConfigError, parseLocalStackConfig } from './config';
 import { batchLine } from './console-output';
-import { onFailureDetail, Ledger, type LedgerReport, type SentRecord } from '../accounting/ledger';
-import { LedgerSources } from '../accounting/sources';
+import { Ledger, toSentRecords, type Described } from '../accounting/ledger';
+import { LedgerSources, type SourceTotals } from '../accounting/sources';
+import { account, DEMO_RULES, onFailureDetail, type Accounting } from '../accounting/verdict';
 import { freePort } from '../emulators/ports';
 import { putRecords, type OutgoingRecord } from '../streams/producer';
-import { ON_FAILURE_PREFIX, QUARANTINE_PREFIX, startLocalStack, type LocalStack } from './stack';
+import { QUARANTINE_PREFIX } from '../../functions/contract/names';
+import { ON_FAILURE_PREFIX } from './config';
+import { startLocalStack, type LocalStack } from './stack';
+import { interleave, malformedRecords } from '../records/catalogue';
 import { loadWhiteWine, wineRecord } from '../records/wine';
-import { ALCOHOL_SHIFT, demoReport, drifted, watchDriftMetrics } from '../monitor/demoDrift';
+import { ALCOHOL_SHIFT, demoReport, drifted, watchDriftMetrics } from './demoDrift';
 
 const TIMEOUT_MS = Number(process.env.DEMO_TIMEOUT_SECONDS ?? 180) * 1000;
 const DRIFT = process.argv.slice(2).includes('--drift');
 
 /** A record the demo sends, with what should become of it. */
-interface DemoRecord extends OutgoingRecord {
-  readonly expected: SentRecord['expected'];
-  readonly tag: string;
-}
+type DemoRecord = OutgoingRecord & Described;
 
 /** Rows of the test split: `metrics.json` of the served run, or, without one, every fifth row (documented fallback). */
 function testRows(runId: string, table: WineTable): { rows: number[]; source: string } {
@@ -48,43 +50,6 @@ function testRows(runId: string, table: WineTable): { rows: number[]; source: st
   }
 }
 
-/** Malformed records, one per rejection reason a producer can cause (Kinesis itself always delivers valid base64). */
-function malformedRecords(table: WineTable): DemoRecord[] {
-  const valid = wineRecord(table, 0, UCI_FEATURES, 'malformed');
-  const json = (value: unknown) => Buffer.from(JSON.stringify(value));
-  const cases: [reason: string, tag: string, data: Uint8Array][] = [
-    ['invalid_utf8', 'bytes that are not UTF-8', Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d])],
-    ['invalid_json', 'text that is not JSON', Buffer.from('alcohol=8.8, sulphates=0.45')],
-    ['not_object', 'a JSON array', json([8.8, 0.27, 0.45])],
-    [
-      'missing_feature',
-      'no alcohol',
-      json({ ...valid, wine_features: { ...valid.wine_features, alcohol: undefined } }),
-    ],
-    [
-      'invalid_value',
-      'alcohol as a string',
-      json({ ...valid, wine_features: { ...valid.wine_features, alcohol: 'high' } }),
-    ],
-    [
-      'invalid_value',
-      'negative sulphates',
-      json({ ...valid, wine_features: { ...valid.wine_features, sulphates: -0.5 } }),
-    ],
-    [
-      'too_large',
-      `over ${DEFAULT_MAX_RECORD_BYTES} bytes`,
-      json({ ...valid, note: 'x'.repeat(DEFAULT_MAX_RECORD_BYTES) }),
-    ],
-  ];
-  return cases.map(([reason, tag, data], i) => ({
-    data,
-    partitionKey: `malformed-${i}`,
-    expected: { outcome: 'rejection', reason },
-    tag: `malformed: ${tag}`,
-  }));
-}
-
 function buildRecords(runId: string): { records: DemoRecord[]; source: string; malformed: number } {
   const table = loadWhiteWine();
   const { rows, source } = testRows(runId, table);
@@ -94,19 +59,16 @@ function buildRecords(runId: string): { records: DemoRecord[]; source: string; m
     expected: { outcome: 'prediction', label: table.quality[row] ?? Number.NaN },
     tag: `test row ${row}${DRIFT ? ` (alcohol +${ALCOHOL_SHIFT})` : ''}`,
   }));
-  const malformed = malformedRecords(table);
+  const malformed = malformedRecords(table).map((record) => ({ ...record, tag: `malformed: ${record.tag}` }));
   // Spread the malformed records through the stream: they must not hold up the valid ones around them.
-  const records = [...valid];
-  malformed.forEach((record, i) =>
-    records.splice(Math.round(((i + 1) * records.length) / (malformed.length + 1)), 0, record),
-  );
-  return { records, source, malformed: malformed.length };
+  return { records: interleave<DemoRecord>(valid, malformed), source, malformed: malformed.length };
 }
 
 function formatSummary(
-  report: LedgerReport,
+  accounting: Accounting,
   context: { runId: string; source: string; malformed: number; modelAccuracy?: number },
 ): string {
+  const { report } = accounting;
   const ms = (value: number) => `${Math.round(value)} ms`;
   const reasons = Object.entries(report.rejectedByReason)
     .map(([reason, count]) => `${reason} ${count}`)
@@ -151,19 +113,23 @@ function formatSummary(
   for (const { record, problem } of report.mismatches.slice(0, 10)) {
     lines.push(`  MISMATCH  ${record.tag ?? ''} ${record.shardId}/${record.sequenceNumber}: ${problem}`);
   }
+  for (const problem of accounting.sourceProblems) lines.push(`  PROBLEM   ${problem}`);
   lines.push(
-    report.ok ? 'Every record is accounted for.' : 'NOT every record ended as expected (see above).',
+    accounting.balanced
+      ? 'Every record is accounted for.'
+      : 'NOT every record ended as expected (see above).',
   );
   return lines.join('\n');
 }
 
-async function accountFor(stack: LocalStack, ledger: Ledger): Promise<void> {
+/** Collects outcomes until every record has one (or the timeout), then returns what the sources held. */
+async function accountFor(stack: LocalStack, ledger: Ledger): Promise<SourceTotals> {
   const sources = await LedgerSources.open({
     kinesis: stack.kinesis,
     s3: stack.s3,
     predictionsStream: stack.config.predictionsStream,
     bucket: stack.config.bucket,
-    quarantinePrefix: `${QUARANTINE_PREFIX}/`,
+    quarantinePrefix: QUARANTINE_PREFIX,
     onFailurePrefix: `${ON_FAILURE_PREFIX}/`,
   });
   const deadline = Date.now() + TIMEOUT_MS;
@@ -186,6 +152,7 @@ async function accountFor(stack: LocalStack, ledger: Ledger): Promise<void> {
     // One more round picks up redeliveries that landed with the last records.
     await new Promise((r) => setTimeout(r, 500));
     await sources.collect(ledger);
+    return await sources.totals();
   } finally {
     sources.close();
   }
@@ -236,27 +203,15 @@ async function main(): Promise<number> {
     console.log(`Sending ${records.length} records to ${config.inputStream} with PutRecords…`);
     const results = await putRecords(stack.kinesis, config.inputStream, records);
     const ledger = new Ledger();
-    ledger.expect(
-      results.map((result, i) => {
-        const record = records[i] as DemoRecord;
-        return {
-          shardId: result.shardId,
-          sequenceNumber: result.sequenceNumber,
-          sentAtMs: result.firstSentAtMs,
-          expected: record.expected,
-          tag: record.tag,
-        };
-      }),
-    );
-    await accountFor(stack, ledger);
-    const report = ledger.report();
+    ledger.expect(toSentRecords(results, records));
+    const accounting = account(ledger, await accountFor(stack, ledger), DEMO_RULES);
     const metrics = JSON.parse(
       fs.readFileSync(path.join(runDir(stack.runId), ARTIFACT_FILES.metrics), 'utf8'),
     ) as {
       test?: { accuracy?: number };
     };
     console.log(
-      formatSummary(report, {
+      formatSummary(accounting, {
         runId: stack.runId,
         source,
         malformed,
@@ -274,11 +229,12 @@ async function main(): Promise<number> {
       };
       for (const line of await demoReport(
         { ...config, ...where, quarantinePrefix: QUARANTINE_PREFIX },
+        { kinesis: stack.kinesis, s3: stack.s3 },
         startedAt,
       ))
         console.log(line);
     }
-    return report.ok ? 0 : 1;
+    return accounting.balanced ? 0 : 1;
   } finally {
     driftMetrics?.stop();
     await stack.stop();

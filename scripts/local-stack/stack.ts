@@ -1,4 +1,9 @@
 /**
+ * Room `scripts/local-stack/` — one job: `npm start` and `npm run demo`. Its configuration and local defaults
+ * (`config.ts`, docs/contract.md §7), the stack assembly below, the console output, the committed runs published to
+ * the local bucket, and the demo with its drift variant. It composes the other rooms; none of them imports it but for
+ * the local defaults.
+ *
  * The embedded local stack: kinesis-mock and s3rver on loopback, the input and output streams, the model bucket with
  * the committed runs published, and the real handler (`functions/handler.ts`, imported in-process) behind the
  * Lambda-like event-source poller. `npm start` and `npm run demo` are thin CLIs around {@link startLocalStack}.
@@ -8,21 +13,17 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createKinesisClient, createS3Client } from '../../functions/adapters/aws-clients';
 import { createTelemetry } from '../../functions/adapters/observability';
 import { parseConfig, type FunctionConfig } from '../../functions/config';
 import { createDefaultHandler, type FunctionHandler } from '../../functions/handler';
 import { createDefaultBatchHandler, type BatchHandler } from '../../functions/batch';
 import { parseBatchConfig } from '../../functions/batch/config';
 import { createBatchTrigger, type BatchTriggerOutcome } from './batchTrigger';
-import type { LocalStackConfig } from './config';
-import {
-  LOCAL_CREDENTIALS,
-  LOCAL_REGION,
-  startKinesisMock,
-  startS3rver,
-  type KinesisMock,
-} from '../emulators/emulators';
+import { LOCAL_FUNCTION_NAME, ON_FAILURE_PREFIX, type LocalStackConfig } from './config';
+import { QUARANTINE_PREFIX } from '../../functions/contract/names';
+import { parseQuarantineKey } from '../../functions/core/quarantine';
+import { emulatorKinesisClient, emulatorS3Client } from '../emulators/clients';
+import { startKinesisMock, startS3rver, type KinesisMock } from '../emulators/emulators';
 import { publishCommittedRuns } from './models';
 import {
   destinationFromLocation,
@@ -34,14 +35,8 @@ import {
 import { assertPortFree } from '../emulators/ports';
 import { ensureStream } from '../emulators/streams';
 
-/** Name the poller gives the function (in ARNs and the Lambda context); the deployed function's service name. */
-export const LOCAL_FUNCTION_NAME = 'wine-quality-scorer';
-
-/** Where the handler puts rejected records in the local stack: `s3://<bucket>/quarantine` (docs/contract.md §4). */
-export const QUARANTINE_PREFIX = 'quarantine';
-
-/** Default on-failure prefix in the model bucket. */
-export const ON_FAILURE_PREFIX = 'esm-failures';
+// Where they used to be defined; defined once in ./config (and the quarantine prefix in the function's contract).
+export { LOCAL_FUNCTION_NAME, ON_FAILURE_PREFIX, QUARANTINE_PREFIX };
 
 export interface LocalStackHooks {
   /** Progress of the poller (one report per invocation, one per discarded batch). */
@@ -98,8 +93,6 @@ export function handlerConfig(stack: {
   });
 }
 
-const QUARANTINE_KEY = /\/([^/]+)\/(\d+)\.json$/;
-
 /**
  * Starts everything, in order, and returns once the handler has loaded the model and the poller reads the input
  * stream. If a step fails, whatever already started is stopped before the error propagates.
@@ -135,7 +128,6 @@ export async function startLocalStack(
   });
 
   try {
-    const quarantinePrefix = `${QUARANTINE_PREFIX}/`;
     const started = await Promise.allSettled([
       startKinesisMock({ port: config.kinesisPort, logFile: kinesisLog }),
       startS3rver({
@@ -143,9 +135,9 @@ export async function startLocalStack(
         directory: path.join(dir, 's3'),
         buckets: [config.bucket],
         onObjectCreated: (bucket, key, size) => {
-          const match =
-            bucket === config.bucket && key.startsWith(quarantinePrefix) ? QUARANTINE_KEY.exec(key) : null;
-          if (match?.[1] && match[2]) hooks.onQuarantined?.(match[1], match[2]);
+          const quarantined =
+            bucket === config.bucket ? parseQuarantineKey(key, QUARANTINE_PREFIX) : undefined;
+          if (quarantined) hooks.onQuarantined?.(quarantined.shardId, quarantined.sequenceNumber);
           batchTrigger.onObjectCreated(bucket, key, size);
         },
       }),
@@ -160,9 +152,8 @@ export async function startLocalStack(
     const kinesisMock = kinesisStart.value;
     const s3rver = s3Start.value;
 
-    const clientOptions = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
-    const kinesis = createKinesisClient({ ...clientOptions, endpoint: kinesisMock.endpoint });
-    const s3 = createS3Client({ ...clientOptions, endpoint: s3rver.endpoint });
+    const kinesis = emulatorKinesisClient(kinesisMock.endpoint);
+    const s3 = emulatorS3Client(s3rver.endpoint);
     cleanups.push(() => {
       kinesis.destroy();
       s3.destroy();

@@ -4,6 +4,7 @@
  * Lists the runs published in a bucket (all experiments unless one is given) with their test accuracy.
  */
 import { parseArgs } from 'node:util';
+import { s3Url } from '../../functions/contract/s3Folder';
 import { listRuns } from '../../model';
 import { runCli } from '../../model';
 import { bucketFrom, s3ClientFor } from './s3-options';
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
   try {
     const runs = await listRuns({ client, bucket, experimentId: values.experiment });
     if (runs.length === 0) {
-      console.log(`no published runs in s3://${bucket}/${values.experiment ?? ''}`);
+      console.log(`no published runs in ${s3Url({ bucket, prefix: values.experiment ?? '' })}`);
       return;
     }
     console.log(

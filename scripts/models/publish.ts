@@ -1,4 +1,7 @@
 /**
+ * Room `scripts/models/` — one job: the operator CLIs for published models: `model:publish` (this one) and
+ * `model:list`, with their shared S3 flags (`s3-options.ts`).
+ *
  * `npm run model:publish -- --run-id ID [--bucket B] [--experiment 1] [--endpoint-url URL] [--dir DIR]`
  *
  * Uploads a run folder (default `model/artifacts/<run_id>/`) to `s3://B/<experiment>/<run_id>/artifacts/model/`.

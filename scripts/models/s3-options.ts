@@ -1,14 +1,13 @@
 /** Flags shared by `model:publish` and `model:list`, turned into an S3 client. */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createS3Client } from '../../functions/adapters/aws-clients';
+import { S3_BUCKET_NAME } from '../../functions/contract/s3Folder';
 import { UsageError } from '../../model';
-
-/** s3rver accepts only these; used for a loopback endpoint when the environment has no credentials. */
-const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../emulators/emulators';
 
 /**
  * An S3 client for `--endpoint-url` (or `AWS_ENDPOINT_URL_S3` / `AWS_ENDPOINT_URL`). Against a loopback endpoint
- * (the local s3rver) it defaults the region to `us-east-1` and, when no AWS credentials are set, uses s3rver's.
+ * (the local s3rver) it defaults the region to the local stack's and, when no AWS credentials are set, uses s3rver's.
  */
 export function s3ClientFor(endpointUrl: string | undefined): S3Client {
   const endpoint = endpointUrl ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
@@ -26,15 +25,18 @@ export function s3ClientFor(endpointUrl: string | undefined): S3Client {
   return createS3Client({
     ...(endpointUrl === undefined ? {} : { endpoint: endpointUrl }),
     ...(local && process.env.AWS_REGION === undefined && process.env.AWS_DEFAULT_REGION === undefined
-      ? { region: 'us-east-1' }
+      ? { region: LOCAL_REGION }
       : {}),
     ...(local && !hasCredentials ? { credentials: LOCAL_CREDENTIALS } : {}),
   });
 }
 
-/** `--bucket`, else `MODEL_BUCKET`. */
+/** `--bucket`, else `MODEL_BUCKET`, checked against S3's bucket naming rules. */
 export function bucketFrom(flag: string | undefined): string {
   const bucket = flag ?? process.env.MODEL_BUCKET;
   if (bucket === undefined || bucket === '') throw new UsageError('--bucket (or MODEL_BUCKET) is required');
+  if (!S3_BUCKET_NAME.test(bucket)) {
+    throw new UsageError(`--bucket (or MODEL_BUCKET) "${bucket}" is not a valid S3 bucket name`);
+  }
   return bucket;
 }

@@ -1,19 +1,17 @@
 /**
  * The model files the report compares with: `signature.json` (feature order, classes), `reference.json` (training
  * bins) and, when present, `metrics.json` (the model's own predictions on its held-out rows), from a local folder or
- * an S3 folder. `model.onnx` is not needed.
+ * an S3 folder, read through the function's own model-folder reader. `model.onnx` is not needed.
  */
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import fs from 'node:fs/promises';
-import path from 'node:path';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
-import { parseReference, parseSignature } from '../../functions/adapters/modelStore';
+import { modelFolderReader, parseReference, parseSignature } from '../../functions/adapters/modelStore';
+import type { ModelLocation } from '../../functions/config';
+import { ModelNotFoundError } from '../../functions/errors';
 import { ARTIFACT_FILES, type ModelReference, type ModelSignature } from '../../model/src/contract';
-import type { S3Folder } from './quarantine';
 
-/** A model folder: local or in S3. */
-export type ModelFolder =
-  { readonly kind: 'local'; readonly directory: string } | ({ readonly kind: 's3' } & S3Folder);
+/** A model folder: local or in S3 (the function's own `ModelLocation`). */
+export type ModelFolder = ModelLocation;
 
 export interface ReportModel {
   readonly signature: ModelSignature;
@@ -38,23 +36,17 @@ const confusionSchema = z.object({
 /**
  * Reads signature, reference and (optionally) metrics.
  *
- * @throws ReportModelError naming the missing or invalid file
+ * @throws ReportModelError naming the missing or invalid file; the function's `ModelLoadError` for an unreadable one
  */
 export async function loadReportModel(folder: ModelFolder, s3: S3Client | undefined): Promise<ReportModel> {
-  const where =
-    folder.kind === 'local'
-      ? path.resolve(folder.directory) + path.sep
-      : `s3://${folder.bucket}/${folder.prefix ? `${folder.prefix}/` : ''}`;
+  const reader = modelFolderReader(folder, s3);
+  const where = reader.folder;
+  // A missing file is `undefined` here (the report says which and why it matters); any other failure throws.
   const read = async (name: string): Promise<Uint8Array | undefined> => {
     try {
-      if (folder.kind === 'local') return await fs.readFile(where + name);
-      if (!s3) throw new ReportModelError(`no S3 client to read ${where}${name}`);
-      const key = folder.prefix ? `${folder.prefix}/${name}` : name;
-      const object = await s3.send(new GetObjectCommand({ Bucket: folder.bucket, Key: key }));
-      return await object.Body?.transformToByteArray();
+      return await reader.read(name);
     } catch (error) {
-      const code = (error as { code?: unknown; name?: unknown }).code ?? (error as Error).name;
-      if (code === 'ENOENT' || code === 'NoSuchKey') return undefined;
+      if (error instanceof ModelNotFoundError) return undefined;
       throw error;
     }
   };

@@ -7,31 +7,33 @@ import { parseArgs } from 'node:util';
 import { RUN_ID_PATTERN } from '../../model/src/contract';
 import { REPO_ROOT } from '../../model';
 import { connectionOptions } from '../streams/connection';
-import { LOCAL_CREDENTIALS } from '../emulators/emulators';
+import { QUARANTINE_PREFIX } from '../../functions/contract/names';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../emulators/emulators';
+import { LOCAL_DEFAULTS } from '../local-stack/config';
 import type { ModelFolder } from './modelFiles';
-import { parseS3Folder, type S3Folder } from './quarantine';
+import { isS3Url, parseS3Folder, S3UrlError, type S3Folder } from '../../functions/contract/s3Folder';
 
 export const USAGE = `Usage: npm run monitor -- [options]
 
 Reads a window of the input and prediction streams (and the quarantine), compares them with the model's training
 reference and writes a self-contained HTML drift report.
 
-  --input-stream <name>        input stream (default: $INPUT_STREAM_NAME or wine-input)
-  --predictions-stream <name>  prediction stream (default: $PREDICTIONS_STREAM_NAME or wine-predictions)
+  --input-stream <name>        input stream (default: $INPUT_STREAM_NAME or ${LOCAL_DEFAULTS.inputStream})
+  --predictions-stream <name>  prediction stream (default: $PREDICTIONS_STREAM_NAME or ${LOCAL_DEFAULTS.predictionsStream})
   --since <time>               window start: 30m, 2h, 1d, an ISO-8601 time, or "all" (default: 1h)
   --max-records <n>            most records read per stream (default: 100000)
   --run-id <id>                run to compare with (default: the run most predictions name, else the committed default)
   --model-location <folder>    folder with signature.json and reference.json: a local path or s3://bucket/prefix
                                (default: model/artifacts/<run-id>/)
-  --quarantine <s3-url>        quarantine to summarise (default: s3://$MODEL_BUCKET/quarantine; with --local
-                               s3://wine-models/quarantine)
+  --quarantine <s3-url>        quarantine to summarise (default: s3://$MODEL_BUCKET/${QUARANTINE_PREFIX}; with --local
+                               s3://${LOCAL_DEFAULTS.bucket}/${QUARANTINE_PREFIX})
   --no-quarantine              do not read the quarantine
   --out <file>                 where to write the report (default: reports/drift-<UTC timestamp>.html)
   --fail-on-drift              exit 3 when a feature's PSI is above 0.25 (for scheduled checks)
 
 Connection (default: the AWS SDK's credentials, region and AWS_ENDPOINT_URL_KINESIS / AWS_ENDPOINT_URL_S3):
-  --local                      the local stack: Kinesis localhost:\${LOCAL_KINESIS_PORT:-4568}, S3 localhost:\${LOCAL_S3_PORT:-4569},
-                               its dummy credentials, us-east-1
+  --local                      the local stack: Kinesis localhost:\${LOCAL_KINESIS_PORT:-${LOCAL_DEFAULTS.kinesisPort}}, S3 localhost:\${LOCAL_S3_PORT:-${LOCAL_DEFAULTS.s3Port}},
+                               its dummy credentials, ${LOCAL_REGION}
   --endpoint-url <url>         Kinesis endpoint
   --s3-endpoint-url <url>      S3 endpoint (quarantine, S3 model folders)
   --region <region>            AWS region
@@ -132,10 +134,11 @@ export function parseMonitorArgs(
   const kinesis = connectionOptions(values, env);
   const s3Endpoint =
     values['s3-endpoint-url'] ??
-    (values.local ? `http://localhost:${env.LOCAL_S3_PORT ?? '4569'}` : undefined);
+    (values.local ? `http://localhost:${env.LOCAL_S3_PORT ?? LOCAL_DEFAULTS.s3Port}` : undefined);
   return {
-    inputStream: values['input-stream'] ?? env.INPUT_STREAM_NAME ?? 'wine-input',
-    predictionsStream: values['predictions-stream'] ?? env.PREDICTIONS_STREAM_NAME ?? 'wine-predictions',
+    inputStream: values['input-stream'] ?? env.INPUT_STREAM_NAME ?? LOCAL_DEFAULTS.inputStream,
+    predictionsStream:
+      values['predictions-stream'] ?? env.PREDICTIONS_STREAM_NAME ?? LOCAL_DEFAULTS.predictionsStream,
     since: parseSince(values.since, now),
     maxRecords,
     runId,
@@ -168,13 +171,19 @@ function parseSince(text: string, now: Date): Date | undefined {
 }
 
 function parseModelFolder(text: string): ModelFolder {
-  if (text.startsWith('s3://')) {
-    const folder = parseS3Folder(text);
-    if (!folder)
-      throw new MonitorUsageError(`--model-location must be s3://bucket/prefix or a folder, got "${text}"`);
-    return { kind: 's3', ...folder };
+  return isS3Url(text)
+    ? { kind: 's3', ...s3Option('--model-location', text) }
+    : { kind: 'local', directory: text };
+}
+
+/** An s3:// option value, or a usage error naming the option and why, e.g. `--quarantine must be s3://bucket/prefix`. */
+function s3Option(option: string, url: string): S3Folder {
+  try {
+    return parseS3Folder(url);
+  } catch (error) {
+    if (!(error instanceof S3UrlError)) throw error;
+    throw new MonitorUsageError(`${option} ${error.reason}, got "${url}"`);
   }
-  return { kind: 'local', directory: text };
 }
 
 function quarantineFolder(
@@ -182,15 +191,8 @@ function quarantineFolder(
   env: NodeJS.ProcessEnv,
 ): S3Folder | { readonly skip: string } {
   if (values['no-quarantine']) return { skip: '--no-quarantine' };
-  const url =
-    values.quarantine ??
-    (values.local
-      ? 's3://wine-models/quarantine'
-      : env.MODEL_BUCKET
-        ? `s3://${env.MODEL_BUCKET}/quarantine`
-        : undefined);
-  if (url === undefined) return { skip: 'no --quarantine given and MODEL_BUCKET is not set' };
-  const folder = parseS3Folder(url);
-  if (!folder) throw new MonitorUsageError(`--quarantine must be s3://bucket/prefix, got "${url}"`);
-  return folder;
+  if (values.quarantine !== undefined) return s3Option('--quarantine', values.quarantine);
+  const bucket = values.local ? LOCAL_DEFAULTS.bucket : env.MODEL_BUCKET;
+  if (!bucket) return { skip: 'no --quarantine given and MODEL_BUCKET is not set' };
+  return s3Option('MODEL_BUCKET', `s3://${bucket}/${QUARANTINE_PREFIX}`);
 }

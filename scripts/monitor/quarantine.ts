@@ -3,23 +3,13 @@
  * received, so only the days of the window are listed. Unreachable storage is reported, never thrown: the report is
  * still useful without it.
  */
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import { s3Key, s3Url, type S3Folder } from '../../functions/contract/s3Folder';
+import { mapLimit } from '../../functions/adapters/mapLimit';
+import { parseQuarantineKey, quarantineDayPrefix } from '../../functions/core/quarantine';
 import type { QuarantineEntry, QuarantineRead } from './analysis';
 
-/** An S3 folder: bucket and key prefix without slashes at either end (may be empty). */
-export interface S3Folder {
-  readonly bucket: string;
-  readonly prefix: string;
-}
-
 const CONCURRENCY = 8;
-
-/** `s3://bucket/prefix` → folder, or undefined when the text is not such a URL. */
-export function parseS3Folder(url: string): S3Folder | undefined {
-  const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(url);
-  if (!match?.[1]) return undefined;
-  return { bucket: match[1], prefix: (match[2] ?? '').replace(/^\/+|\/+$/g, '') };
-}
 
 /** The `yyyy/mm/dd/` key parts of every UTC day from `since` to `until`, or `['']` (all) without a start. */
 export function dayPrefixes(since: Date | undefined, until: Date): string[] {
@@ -27,7 +17,7 @@ export function dayPrefixes(since: Date | undefined, until: Date): string[] {
   const days: string[] = [];
   const day = new Date(Date.UTC(since.getUTCFullYear(), since.getUTCMonth(), since.getUTCDate()));
   while (day <= until) {
-    days.push(`${day.toISOString().slice(0, 10).split('-').join('/')}/`);
+    days.push(quarantineDayPrefix('', day));
     day.setUTCDate(day.getUTCDate() + 1);
   }
   return days;
@@ -43,25 +33,24 @@ export async function readQuarantine(
   folder: S3Folder,
   window: { readonly since: Date | undefined; readonly until: Date; readonly maxObjects: number },
 ): Promise<QuarantineRead> {
-  const location = `s3://${folder.bucket}/${folder.prefix}`;
-  const base = folder.prefix === '' ? '' : `${folder.prefix}/`;
+  const location = s3Url(folder);
   try {
     const keys: string[] = [];
     let capped = false;
-    for (const day of dayPrefixes(window.since, window.until)) {
-      let token: string | undefined;
-      do {
-        const page = await s3.send(
-          new ListObjectsV2Command({ Bucket: folder.bucket, Prefix: base + day, ContinuationToken: token }),
-        );
-        for (const object of page.Contents ?? []) if (object.Key?.endsWith('.json')) keys.push(object.Key);
-        token = page.NextContinuationToken;
+    days: for (const day of dayPrefixes(window.since, window.until)) {
+      const pages = paginateListObjectsV2(
+        { client: s3 },
+        { Bucket: folder.bucket, Prefix: s3Key(folder, day) },
+      );
+      for await (const page of pages) {
+        for (const { Key } of page.Contents ?? []) {
+          if (Key !== undefined && parseQuarantineKey(Key, folder.prefix)) keys.push(Key);
+        }
         if (keys.length >= window.maxObjects) {
           capped = true;
-          token = undefined;
+          break days;
         }
-      } while (token);
-      if (capped) break;
+      }
     }
     const documents = await mapLimit(keys.slice(0, window.maxObjects), CONCURRENCY, (key) =>
       readEntry(s3, folder.bucket, key),
@@ -94,21 +83,4 @@ async function readEntry(s3: S3Client, bucket: string, key: string): Promise<Qua
   } catch {
     return undefined; // not a quarantine document: not ours to count
   }
-}
-
-async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  map: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await map(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

@@ -1,4 +1,8 @@
 /**
+ * Room `scripts/monitor/` — one job: the drift report (`npm run monitor`). Options, stream-window and quarantine
+ * readers, the analysis with the function's own code, the HTML rendering, and this driver; `emfTap.ts` reads the
+ * handler's drift metrics for the demo.
+ *
  * One report, end to end: read both streams' window and the quarantine, load the model's reference, analyse, render,
  * write. `npm run monitor` and `npm run demo -- --drift` call this; all logic worth testing lives in the pure modules.
  */

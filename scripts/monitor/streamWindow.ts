@@ -6,10 +6,10 @@
 import {
   GetRecordsCommand,
   GetShardIteratorCommand,
-  ListShardsCommand,
   type GetShardIteratorCommandInput,
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
+import { listShardIds } from '../poller';
 import type { StreamRecord } from './analysis';
 
 export interface StreamWindow {
@@ -35,7 +35,7 @@ export async function readStreamWindow(
   streamName: string,
   window: StreamWindow,
 ): Promise<{ records: StreamRecord[]; capped: boolean }> {
-  const shards = await withStreamName(streamName, () => listShards(client, streamName));
+  const shards = await withStreamName(streamName, () => listShardIds(client, streamName));
   const readers = await withStreamName(streamName, () =>
     Promise.all(
       shards.map(async (shardId) => ({
@@ -72,19 +72,6 @@ export async function readStreamWindow(
     active = active.filter((r) => r.iterator !== undefined);
   }
   return { records, capped: records.length >= window.maxRecords && active.length > 0 };
-}
-
-async function listShards(client: KinesisClient, streamName: string): Promise<string[]> {
-  const ids: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await client.send(
-      new ListShardsCommand(nextToken ? { NextToken: nextToken } : { StreamName: streamName }),
-    );
-    for (const shard of page.Shards ?? []) if (shard.ShardId) ids.push(shard.ShardId);
-    nextToken = page.NextToken;
-  } while (nextToken);
-  return ids;
 }
 
 async function iteratorFor(

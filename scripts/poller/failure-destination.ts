@@ -5,6 +5,7 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { isS3Url, parseS3Folder, s3Key, s3Url, S3UrlError } from '../../functions/contract/s3Folder';
 import type { OnFailureRecord } from './failure-record';
 
 export interface FailureDestination {
@@ -29,14 +30,14 @@ export function folderDestination(folder: string): FailureDestination {
 
 /** Writes each record as an object `s3://bucket/prefix/<key>`. */
 export function s3Destination(client: S3Client, bucket: string, prefix: string): FailureDestination {
-  const base = prefix.replace(/^\/+|\/+$/g, '');
+  const folder = { bucket, prefix: prefix.replace(/^\/+|\/+$/g, '') };
   return {
-    location: `s3://${bucket}/${base}`,
+    location: s3Url(folder),
     async write(key, record) {
       await client.send(
         new PutObjectCommand({
           Bucket: bucket,
-          Key: base ? `${base}/${key}` : key,
+          Key: s3Key(folder, key),
           Body: JSON.stringify(record),
           ContentType: 'application/json',
         }),
@@ -61,15 +62,20 @@ export function memoryDestination(): FailureDestination & { readonly records: On
 /**
  * Parses a destination location: `s3://bucket[/prefix]` (needs `s3Client`) or a folder path (`file://` optional).
  *
- * @throws {Error} for an `s3://` location without a bucket or without a client.
+ * @throws {Error} for an `s3://` location that does not parse (naming why) or comes without a client.
  */
 export function destinationFromLocation(location: string, s3Client?: S3Client): FailureDestination {
-  const s3 = /^s3:\/\/([^/]+)\/?(.*)$/.exec(location);
-  if (location.startsWith('s3://')) {
-    if (!s3?.[1]) throw new Error(`on-failure destination ${location}: expected s3://<bucket>[/<prefix>]`);
+  if (isS3Url(location)) {
+    let folder;
+    try {
+      folder = parseS3Folder(location);
+    } catch (error) {
+      if (!(error instanceof S3UrlError)) throw error;
+      throw new Error(`on-failure destination ${error.message}`, { cause: error });
+    }
     if (!s3Client)
       throw new Error(`on-failure destination ${location}: an S3 client is needed for an s3:// location`);
-    return s3Destination(s3Client, s3[1], s3[2] ?? '');
+    return s3Destination(s3Client, folder.bucket, folder.prefix);
   }
   return folderDestination(location.startsWith('file://') ? new URL(location).pathname : location);
 }

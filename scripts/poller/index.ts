@@ -1,6 +1,7 @@
 /**
- * The local event-source poller: Lambda's Kinesis event source mapping, in-process. See `poller.ts` for the entry
- * point and docs/local-stack.md's semantics table for how each mapping setting behaves here.
+ * Room `scripts/poller/` — one job: Lambda's Kinesis event source mapping, in-process (batching, checkpoints, retries,
+ * bisection, record age, on-failure destinations). This index is its public surface; other rooms import it, never its
+ * files. See `poller.ts` for the entry point and docs for how each mapping setting behaves here.
  */
 export { EventSourcePoller, type PollerConfig } from './poller';
 export {
@@ -20,3 +21,7 @@ export {
 export type { FailureCondition, OnFailureRecord, KinesisBatchInfo } from './failure-record';
 export type { BatchReport, DiscardReport, KinesisHandler, PollerObserver } from './types';
 export { silentLogger, type PollerLogger } from './logger';
+export { listShardIds, listShards } from './list-shards';
+export { ShardReader } from './shard-reader';
+export type { ShardRecord } from './event';
+export { createContext } from './context';

@@ -11,15 +11,11 @@
  * // …
  * await poller.stop();
  */
-import {
-  DescribeStreamSummaryCommand,
-  ListShardsCommand,
-  type KinesisClient,
-  type Shard,
-} from '@aws-sdk/client-kinesis';
+import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { FailureDestination } from './failure-destination';
+import { listShards } from './list-shards';
 import { silentLogger, type PollerLogger } from './logger';
 import {
   resolveMappingOptions,
@@ -126,17 +122,4 @@ export class EventSourcePoller {
     this.abort();
     await this.done;
   }
-}
-
-async function listShards(client: KinesisClient, streamName: string): Promise<Shard[]> {
-  const shards: Shard[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await client.send(
-      new ListShardsCommand(nextToken ? { NextToken: nextToken } : { StreamName: streamName }),
-    );
-    shards.push(...(page.Shards ?? []));
-    nextToken = page.NextToken;
-  } while (nextToken);
-  return shards;
 }

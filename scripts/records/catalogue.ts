@@ -1,4 +1,8 @@
 /**
+ * Room `scripts/records/` — one job: the records the pipeline is fed. Wine records from the UCI CSV (`wine.ts`), producer
+ * input files (`files.ts`) and this catalogue of valid and malformed records with the outcome each must have, used by
+ * the end-to-end tests, the benchmark and the demo.
+ *
  * The records end-to-end runs send: valid rows of the white-wine test split, and a catalogue of malformed records
  * covering every rejection reason of docs/contract.md §1/§4 (several shapes for most), each with the outcome it must have.
  */

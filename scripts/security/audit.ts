@@ -1,4 +1,7 @@
 /**
+ * Room `scripts/security/` — one job: supply-chain checks of the production dependencies: this audit verdict and the
+ * reviewed dependency tree (`production-tree.ts`).
+ *
  * The verdict on `npm audit --omit=dev --json`: high and critical advisories in production dependencies fail unless
  * `security/audit-accepted.json` accepts them (with a reason and an expiry date). An answer that is not an audit
  * report at all (the registry's audit endpoint refuses the request, no network) is "unavailable", never a pass.

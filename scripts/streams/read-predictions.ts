@@ -5,13 +5,14 @@
  * Exit codes: 0 done, 1 failure, 2 bad arguments.
  */
 import '../node20-sdk-warning';
-import { parseArgs } from 'node:util';
+import { CliUsageError, runStreamsCli } from './cli';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, kinesisClientFor } from './connection';
 import { StreamTail, type TailRecord } from './tail';
+import { LOCAL_DEFAULTS } from '../local-stack/config';
 
 const USAGE = `Usage: npm run read-predictions -- [options]
 
-  --stream <name>         stream to read (default: $PREDICTIONS_STREAM_NAME or wine-predictions)
+  --stream <name>         stream to read (default: $PREDICTIONS_STREAM_NAME or ${LOCAL_DEFAULTS.predictionsStream})
   --from <position>       TRIM_HORIZON (default: everything retained) or LATEST (only new records)
   --follow                keep reading until Ctrl-C
   --limit <n>             stop after n records
@@ -35,82 +36,57 @@ function render(record: TailRecord, withMetadata: boolean): string {
   });
 }
 
-async function main(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        ...CONNECTION_OPTIONS,
-        stream: { type: 'string' },
-        from: { type: 'string', default: 'TRIM_HORIZON' },
-        follow: { type: 'boolean', default: false },
-        limit: { type: 'string' },
-        'with-metadata': { type: 'boolean', default: false },
-        help: { type: 'boolean', default: false },
-      },
-    }));
-  } catch (error) {
-    console.error(`read-predictions: ${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const from = values.from;
-  const limit = values.limit === undefined ? Number.POSITIVE_INFINITY : Number(values.limit);
-  if (
-    (from !== 'TRIM_HORIZON' && from !== 'LATEST') ||
-    !(limit >= 1) ||
-    (values.limit !== undefined && !Number.isInteger(limit))
-  ) {
-    console.error(
-      `read-predictions: --from must be TRIM_HORIZON or LATEST, --limit a positive whole number\n\n${USAGE}`,
-    );
-    return 2;
-  }
-  const stream = values.stream ?? process.env.PREDICTIONS_STREAM_NAME ?? 'wine-predictions';
-  const { client } = kinesisClientFor(values);
-  const logger = {
-    info: (m: string) => console.error(m),
-    warn: (m: string) => console.error(m),
-    error: (m: string) => console.error(m),
-  };
-  const tail = await StreamTail.open(client, stream, from, logger);
-  const stop = new AbortController();
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      stop.abort();
-      tail.close();
-    });
-  }
-  let printed = 0;
-  try {
-    while (!stop.signal.aborted && printed < limit) {
-      const records = await tail.poll();
-      for (const record of records.slice(0, limit - printed))
-        console.log(render(record, values['with-metadata']));
-      printed += Math.min(records.length, limit - printed);
-      if (records.length === 0) {
-        if (!values.follow && tail.caughtUp) break;
-        await new Promise((r) => setTimeout(r, 500));
-      }
-    }
-  } finally {
-    tail.close();
-  }
-  return 0;
-}
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
+runStreamsCli(
+  'read-predictions',
+  USAGE,
+  {
+    ...CONNECTION_OPTIONS,
+    stream: { type: 'string' },
+    from: { type: 'string', default: 'TRIM_HORIZON' },
+    follow: { type: 'boolean', default: false },
+    limit: { type: 'string' },
+    'with-metadata': { type: 'boolean', default: false },
   },
-  (error: unknown) => {
-    console.error(
-      `read-predictions: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
-    );
-    process.exitCode = 1;
+  async (values) => {
+    const from = values.from;
+    const limit = values.limit === undefined ? Number.POSITIVE_INFINITY : Number(values.limit);
+    if (
+      (from !== 'TRIM_HORIZON' && from !== 'LATEST') ||
+      !(limit >= 1) ||
+      (values.limit !== undefined && !Number.isInteger(limit))
+    ) {
+      throw new CliUsageError('--from must be TRIM_HORIZON or LATEST, --limit a positive whole number');
+    }
+    const stream = values.stream ?? process.env.PREDICTIONS_STREAM_NAME ?? LOCAL_DEFAULTS.predictionsStream;
+    const { client } = kinesisClientFor(values);
+    const logger = {
+      info: (m: string) => console.error(m),
+      warn: (m: string) => console.error(m),
+      error: (m: string) => console.error(m),
+    };
+    const tail = await StreamTail.open(client, stream, from, logger);
+    const stop = new AbortController();
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => {
+        stop.abort();
+        tail.close();
+      });
+    }
+    let printed = 0;
+    try {
+      while (!stop.signal.aborted && printed < limit) {
+        const records = await tail.poll();
+        for (const record of records.slice(0, limit - printed))
+          console.log(render(record, values['with-metadata']));
+        printed += Math.min(records.length, limit - printed);
+        if (records.length === 0) {
+          if (!values.follow && tail.caughtUp) break;
+          await new Promise((r) => setTimeout(r, 500));
+        }
+      }
+    } finally {
+      tail.close();
+    }
+    return 0;
   },
 );

@@ -2,12 +2,16 @@
  * Reads every shard of a stream from TRIM_HORIZON or LATEST, poll by poll, reusing the poller's shard reader (so it
  * survives expired iterators and emulator restarts). Used by `read-predictions` and the demo's accounting.
  */
-import { ListShardsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { setMaxListeners } from 'node:events';
-import type { ShardRecord } from '../poller/event';
-import { silentLogger, type PollerLogger } from '../poller/logger';
-import type { StartingPosition } from '../poller/options';
-import { ShardReader } from '../poller/shard-reader';
+import {
+  listShardIds,
+  ShardReader,
+  silentLogger,
+  type PollerLogger,
+  type ShardRecord,
+  type StartingPosition,
+} from '../poller';
 
 export interface TailRecord extends ShardRecord {
   readonly shardId: string;
@@ -32,15 +36,7 @@ export class StreamTail {
     from: StartingPosition = 'TRIM_HORIZON',
     logger: PollerLogger = silentLogger,
   ): Promise<StreamTail> {
-    const shardIds: string[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await client.send(
-        new ListShardsCommand(nextToken ? { NextToken: nextToken } : { StreamName: streamName }),
-      );
-      for (const shard of page.Shards ?? []) if (shard.ShardId) shardIds.push(shard.ShardId);
-      nextToken = page.NextToken;
-    } while (nextToken);
+    const shardIds = await listShardIds(client, streamName);
     const readers = shardIds.map((id) => new ShardReader(client, streamName, id, from, logger));
     const tail = new StreamTail(streamName, readers);
     if (from === 'LATEST') await Promise.all(readers.map((reader) => reader.prime(tail.controller.signal)));

@@ -5,7 +5,7 @@
  */
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { DEFAULT_RUN_ID } from '../../model/src/artifacts';
-import { createContext } from '../../scripts/poller/context';
+import { createContext } from '../../scripts/poller';
 import { loadWhiteWine, wineRecord } from '../../scripts/records/wine';
 import { E2eEmulators, Scenario } from '../../scripts/e2e/pipeline';
 import {
@@ -15,6 +15,7 @@ import {
   testSplitRows,
   validRecords,
 } from '../../scripts/records/catalogue';
+import { LOCAL_FUNCTION_NAME } from '../../scripts/local-stack/config';
 
 jest.setTimeout(120_000);
 
@@ -51,7 +52,7 @@ function handBuiltEvent(validJson: string): {
         eventVersion: '1.0',
         eventID: `${HAND_BUILT_SHARD}:${r.sequenceNumber}`,
         eventName: 'aws:kinesis:record',
-        invokeIdentityArn: 'arn:aws:iam::000000000000:role/wine-quality-scorer-role',
+        invokeIdentityArn: `arn:aws:iam::000000000000:role/${LOCAL_FUNCTION_NAME}-role`,
         awsRegion: 'us-east-1',
         eventSourceARN: 'arn:aws:kinesis:us-east-1:000000000000:stream/hand-built',
       })),
@@ -95,7 +96,7 @@ describe('end-to-end accounting on kinesis-local, s3rver, the poller and the rea
       await scenario.send(interleave(valid, malformed));
       const handBuiltResponse = await scenario.handler(
         handBuilt.event,
-        createContext({ functionName: 'wine-quality-scorer', functionArn: 'local', timeoutMs: 60_000 }),
+        createContext({ functionName: LOCAL_FUNCTION_NAME, functionArn: 'local', timeoutMs: 60_000 }),
       );
       const accounting = await scenario.settle();
       console.log(scenario.table('accounting: test split + every malformed kind', accounting));

@@ -2,9 +2,7 @@
  * Kinesis faults on the end-to-end pipeline: the emulator killed mid-stream and restarted from its persisted data,
  * and output writes throttled per entry at the handler's client. Each test prints its ledger and asserts it balances.
  */
-import { createKinesisClient, createS3Client } from '../../functions/adapters/aws-clients';
 import { DEFAULT_RUN_ID } from '../../model/src/artifacts';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../scripts/emulators/emulators';
 import { loadWhiteWine } from '../../scripts/records/wine';
 import { HandlerGate, injectPutRecordsThrottling, watchFailures } from '../../scripts/e2e/faults';
 import { E2eEmulators, Scenario } from '../../scripts/e2e/pipeline';
@@ -37,9 +35,7 @@ describe('end-to-end under Kinesis faults', () => {
 
   it('loses nothing when kinesis-local is killed mid-stream and restarted with its persisted data', async () => {
     // Prepare
-    const local = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
-    const kinesis = createKinesisClient({ ...local, endpoint: emulators.kinesisEndpoint });
-    const s3 = createS3Client({ ...local, endpoint: emulators.s3Endpoint });
+    const { kinesis, s3 } = emulators.handlerClients();
     const writes = watchFailures(kinesis, 'PutRecordsCommand');
     const gate = new HandlerGate(2);
     const scenario = await Scenario.create(emulators, {
@@ -99,9 +95,7 @@ describe('end-to-end under Kinesis faults', () => {
 
   it('writes every prediction when output entries are throttled, and counts the identical redeliveries', async () => {
     // Prepare
-    const local = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
-    const kinesis = createKinesisClient({ ...local, endpoint: emulators.kinesisEndpoint });
-    const s3 = createS3Client({ ...local, endpoint: emulators.s3Endpoint });
+    const { kinesis, s3 } = emulators.handlerClients();
     // Every third prediction is throttled on its first two sends (the sink's own retries absorb that); one is
     // throttled on its first nine, outlasting the sink's 8 attempts, so its record must come back from the poller.
     const victim = 'customer-10';
@@ -147,9 +141,7 @@ describe('end-to-end under Kinesis faults', () => {
   });
   it('sends a batch whose predictions cannot be written within the retry budget to on-failure, and loses nothing', async () => {
     // Prepare: every PutRecords entry is throttled until the poller has given up on one batch
-    const local = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
-    const kinesis = createKinesisClient({ ...local, endpoint: emulators.kinesisEndpoint });
-    const s3 = createS3Client({ ...local, endpoint: emulators.s3Endpoint });
+    const { kinesis, s3 } = emulators.handlerClients();
     const scenario = await Scenario.create(emulators, {
       name: 'output-outage',
       mapping: { batchSize: 25, maximumRetryAttempts: 1, retryDelayMs: 250 },

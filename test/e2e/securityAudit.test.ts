@@ -8,17 +8,17 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { acceptedFindingsSchema, auditVerdict, type AuditVerdict } from '../../scripts/security/audit';
+import { REPO_ROOT } from '../helpers/paths';
 
-const ROOT = path.resolve(__dirname, '../..');
 const ACCEPTED_FILE = 'security/audit-accepted.json';
 const today = new Date().toISOString().slice(0, 10);
 
 const accepted = acceptedFindingsSchema.parse(
-  JSON.parse(fs.readFileSync(path.join(ROOT, ACCEPTED_FILE), 'utf8')),
+  JSON.parse(fs.readFileSync(path.join(REPO_ROOT, ACCEPTED_FILE), 'utf8')),
 );
 // Run once, at collection, so the audit test can be declared skipped when npm audit cannot run here.
 const run = spawnSync('npm', ['audit', '--omit=dev', '--json'], {
-  cwd: ROOT,
+  cwd: REPO_ROOT,
   encoding: 'utf8',
   timeout: 60_000,
 });

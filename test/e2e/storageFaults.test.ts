@@ -2,10 +2,8 @@
  * S3 and model faults on the end-to-end pipeline: s3rver down at cold start, the model run id not found (published
  * later, and never), and quarantine writes failing. Each test prints its ledger and asserts it balances.
  */
-import { createKinesisClient, createS3Client } from '../../functions/adapters/aws-clients';
 import { resetModelCache } from '../../functions/adapters/modelLoader';
 import { DEFAULT_RUN_ID, referenceRunId } from '../../model/src/artifacts';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../scripts/emulators/emulators';
 import { S3JsonObjects } from '../../scripts/accounting/sources';
 import { loadWhiteWine } from '../../scripts/records/wine';
 import { injectPutObjectFailures } from '../../scripts/e2e/faults';
@@ -166,9 +164,7 @@ describe('end-to-end under S3 and model faults', () => {
 
   it('reports a record whose quarantine write failed in batchItemFailures, and quarantines it on the retry', async () => {
     // Prepare
-    const local = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
-    const kinesis = createKinesisClient({ ...local, endpoint: emulators.kinesisEndpoint });
-    const s3 = createS3Client({ ...local, endpoint: emulators.s3Endpoint });
+    const { kinesis, s3 } = emulators.handlerClients();
     // The first write of every quarantine object fails (503 SlowDown after the SDK's retries); later ones succeed.
     const log = injectPutObjectFailures(
       s3,

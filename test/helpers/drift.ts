@@ -13,7 +13,8 @@ import {
   type UciFeature,
 } from '../../model/src/contract';
 import { parseWineCsv, type WineTable } from '../../model/src/data/csv';
-import { DATA_FILE, REPO_ROOT } from '../../model/src/paths';
+import { DATA_FILE } from '../../model/src/paths';
+import { REPO_ROOT } from './paths';
 import { compileDriftReference, type DriftReference } from '../../functions/core/drift';
 import type { FeatureBatch } from '../../functions/core/scorer';
 import { RUN_ID } from './factories';

@@ -2,17 +2,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
-import { createTelemetry } from '../../functions/adapters/observability';
 import { DriftMetricName, FEATURE_DIMENSION, SERVICE_DIMENSION } from '../../functions/contract/metrics';
-import { createHandler } from '../../functions/handler';
 import { driftFeatureProblems, loadInfraConfig } from '../../infra/config/load';
 import type { InfraConfigInput } from '../../infra/config/schema';
 import { driftAlarmId } from '../../infra/constructs/monitoring';
 import { InfraConfigError } from '../../infra/errors';
 import { CONFIG_DIR, RUNS_FILE } from '../../infra/paths';
-import { DEFAULT_RUN_ID, referenceRunId, runDir } from '../../model/src/artifacts';
-import { referenceSchema } from '../../model/src/contract';
-import { fakeScorer, kinesisEvent, RUN_ID, signatureFor } from '../helpers/factories';
+import { DEFAULT_RUN_ID, referenceRunId } from '../../model/src/artifacts';
+import { RUN_ID } from '../helpers/factories';
+import { documentsEmitting, emfOfDeployedFunction } from './support/emittedMetrics';
 import { onlyResource, ref, resourcesOf, synthStack, type SynthesizedStack } from './support/stackFixtures';
 
 type Alarm = {
@@ -28,63 +26,10 @@ type Alarm = {
   ok_actions: string[];
 };
 
-type EmfDocument = Record<string, unknown> & {
-  _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] };
-};
-
 const driftAlarms = (synthesized: SynthesizedStack): Alarm[] =>
   (Object.values(resourcesOf(synthesized.tf, 'aws_cloudwatch_metric_alarm')) as unknown as Alarm[]).filter(
     (a) => a.alarm_name.includes('-drift-'),
   );
-
-/**
- * Runs the real handler, with telemetry built from the synthesized function's environment (service name and metrics
- * namespace), over a few records, and returns the EMF documents it printed.
- */
-async function emfOfDeployedFunction(synthesized: SynthesizedStack): Promise<EmfDocument[]> {
-  const fn = onlyResource(synthesized.tf, 'aws_lambda_function').body as {
-    environment: { variables: Record<string, string> };
-  };
-  const variables = fn.environment.variables;
-  const saved = { ...process.env };
-  const lines: EmfDocument[] = [];
-  const spies = [process.stdout, process.stderr].map((stream) =>
-    jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      for (const line of String(chunk).split('\n')) {
-        const parsed = line.trim() ? (JSON.parse(line) as Partial<EmfDocument>) : {};
-        if (parsed._aws) lines.push(parsed as EmfDocument);
-      }
-      return true;
-    }),
-  );
-  try {
-    for (const name of ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE'])
-      process.env[name] = variables[name];
-    delete process.env.POWERTOOLS_METRICS_DISABLED;
-    const signature = signatureFor('seed3');
-    const committed = referenceSchema.parse(
-      JSON.parse(fs.readFileSync(path.join(runDir(DEFAULT_RUN_ID), 'reference.json'), 'utf8')),
-    );
-    const handle = createHandler({
-      loadModel: () =>
-        Promise.resolve({
-          signature,
-          scorer: fakeScorer(signature.classes),
-          location: 'test',
-          loadMs: 1,
-          reference: { status: 'loaded', reference: { ...committed, run_id: RUN_ID }, location: 'test' },
-        }),
-      output: { kind: 'dry-run' },
-      telemetry: createTelemetry(),
-      drift: { minRecords: 3, windowRecords: 10 },
-    });
-    await handle(kinesisEvent([{}, {}, {}, {}]));
-  } finally {
-    for (const spy of spies) spy.mockRestore();
-    process.env = saved;
-  }
-  return lines;
-}
 
 describe('drift alarms', () => {
   let synthesized: SynthesizedStack;
@@ -103,17 +48,10 @@ describe('drift alarms', () => {
     // Assess
     expect(alarms).toHaveLength(4);
     for (const alarm of alarms) {
-      const emitted = documents.filter((document) => {
-        const directive = document._aws.CloudWatchMetrics[0]!;
-        return (
-          directive.Namespace === alarm.namespace &&
-          directive.Metrics.some((m) => m.Name === alarm.metric_name) &&
-          directive.Dimensions.some(
-            (set) => [...set].sort().join() === Object.keys(alarm.dimensions).sort().join(),
-          ) &&
-          Object.entries(alarm.dimensions).every(([key, value]) => document[key] === value) &&
-          typeof document[alarm.metric_name] === 'number'
-        );
+      const emitted = documentsEmitting(documents, {
+        namespace: alarm.namespace,
+        metricName: alarm.metric_name,
+        dimensions: alarm.dimensions,
       });
       expect({ alarm: alarm.alarm_name, emitted: emitted.length }).toEqual({
         alarm: alarm.alarm_name,

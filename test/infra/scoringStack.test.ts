@@ -13,6 +13,12 @@ import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import {
+  DriftMetricName,
+  FEATURE_DIMENSION,
+  MetricName,
+  SERVICE_DIMENSION,
+} from '../../functions/contract/metrics';
 import { imageTagFor } from '../../infra/image/tags';
 import {
   CONTENT_HASH,
@@ -419,7 +425,14 @@ describe('scoring stack', () => {
         'Sum',
         0,
       ],
-      ['rejected-records', 'WineQualityTest', 'RecordsRejected', { service: 'scorer-under-test' }, 'Sum', 25],
+      [
+        'rejected-records',
+        'WineQualityTest',
+        MetricName.recordsRejected,
+        { [SERVICE_DIMENSION]: 'scorer-under-test' },
+        'Sum',
+        25,
+      ],
       ...(
         [
           ['alcohol', 0.2],
@@ -429,16 +442,16 @@ describe('scoring stack', () => {
       ).map(([feature, threshold]): (typeof expectedAlarms)[number] => [
         `drift-${feature.replace(' ', '-')}`,
         'WineQualityTest',
-        'FeaturePSIWindow',
-        { service: 'scorer-under-test', feature },
+        DriftMetricName.featurePsiWindow,
+        { [SERVICE_DIMENSION]: 'scorer-under-test', [FEATURE_DIMENSION]: feature },
         'Average',
         threshold,
       ]),
       [
         'drift-predictions',
         'WineQualityTest',
-        'PredictionPSIWindow',
-        { service: 'scorer-under-test' },
+        DriftMetricName.predictionPsiWindow,
+        { [SERVICE_DIMENSION]: 'scorer-under-test' },
         'Average',
         0.35,
       ],

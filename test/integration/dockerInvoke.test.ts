@@ -8,11 +8,11 @@ import path from 'node:path';
 import { main as invokeMain } from '../../docker/invoke';
 import { DEFAULT_RUN_ID, runDir } from '../../model/src/artifacts';
 import { computeContextHash } from '../../infra/image/context-hash';
+import { REPO_ROOT, TSX_CLI } from '../helpers/paths';
 
 // Building, staging 45 MB of onnxruntime and loading the model: seconds, not milliseconds.
 jest.setTimeout(120_000);
 
-const ROOT = path.resolve(__dirname, '../..');
 const INVOKE_PATH = '/2015-03-31/functions/function/invocations';
 
 type Handler = (event: KinesisStreamEvent, context?: Context) => Promise<unknown>;
@@ -20,7 +20,7 @@ type Handler = (event: KinesisStreamEvent, context?: Context) => Promise<unknown
 /** `CMD ["<module>.<export>"]` of the Dockerfile's last stage, as the Node.js runtime splits it. */
 function handlerFromCmd(): { module: string; exportName: string } {
   const cmd =
-    /^CMD\s+\["([^"]+)"\]\s*$/m.exec(fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8'))?.[1] ?? '';
+    /^CMD\s+\["([^"]+)"\]\s*$/m.exec(fs.readFileSync(path.join(REPO_ROOT, 'Dockerfile'), 'utf8'))?.[1] ?? '';
   const dot = cmd.lastIndexOf('.');
   return { module: cmd.slice(0, dot), exportName: cmd.slice(dot + 1) };
 }
@@ -63,26 +63,22 @@ describe('the container, without a Docker engine', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'container-'));
     // The build stage: exactly the files .dockerignore sends, `npm ci` stood in for by the repository's node_modules.
     context = path.join(dir, 'context');
-    for (const file of computeContextHash(ROOT).files) {
+    for (const file of computeContextHash(REPO_ROOT).files) {
       fs.mkdirSync(path.dirname(path.join(context, file)), { recursive: true });
-      fs.copyFileSync(path.join(ROOT, file), path.join(context, file));
+      fs.copyFileSync(path.join(REPO_ROOT, file), path.join(context, file));
     }
-    fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(context, 'node_modules'), 'dir');
-    execFileSync(
-      process.execPath,
-      [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/bundle/build.ts'],
-      {
-        cwd: context,
-        stdio: 'pipe',
-      },
-    );
+    fs.symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(context, 'node_modules'), 'dir');
+    execFileSync(process.execPath, [TSX_CLI, 'scripts/bundle/build.ts'], {
+      cwd: context,
+      stdio: 'pipe',
+    });
     // The runtime stage: the bundle and the staged onnxruntime in LAMBDA_TASK_ROOT, outside the repository so that
     // nothing resolves from its node_modules.
     taskRoot = path.join(dir, 'var-task');
     fs.cpSync(path.join(context, 'dist'), taskRoot, { recursive: true });
     execFileSync(process.execPath, [
       path.join(context, 'docker/stage-runtime.cjs'),
-      path.join(ROOT, 'node_modules'),
+      path.join(REPO_ROOT, 'node_modules'),
       path.join(taskRoot, 'node_modules'),
       'amd64',
     ]);
@@ -138,7 +134,7 @@ describe('the container, without a Docker engine', () => {
     async (name) => {
       // Act
       const code = await invokeMain([
-        path.join(ROOT, 'docker/events', name),
+        path.join(REPO_ROOT, 'docker/events', name),
         '--url',
         url,
         '--wait-seconds',
@@ -152,11 +148,11 @@ describe('the container, without a Docker engine', () => {
 
   it('fails docker:invoke when the answer differs from the expectations', async () => {
     // Prepare
-    const expectations = path.join(ROOT, 'docker/expectations/kinesis-valid.json');
+    const expectations = path.join(REPO_ROOT, 'docker/expectations/kinesis-valid.json');
 
     // Act
     const code = await invokeMain([
-      path.join(ROOT, 'docker/events/kinesis-mixed.json'),
+      path.join(REPO_ROOT, 'docker/events/kinesis-mixed.json'),
       '--url',
       url,
       '--wait-seconds',

@@ -19,7 +19,6 @@ import path from 'node:path';
 import { DEFAULT_RUN_ID, runDir } from '../../model/src/artifacts';
 import { DEFAULT_EXPERIMENT_ID, FEATURE_SETS } from '../../model/src/contract';
 import { publishRun } from '../../model/src/publish';
-import { createKinesisClient, createS3Client } from '../../functions/adapters/aws-clients';
 import type { PredictionEvent } from '../../functions/core/types';
 import type { QuarantineDocument } from '../../functions/core/quarantine';
 // Importing reads no configuration: the exported handler parses the environment on its first call.
@@ -35,6 +34,7 @@ import {
 } from '../../scripts/emulators/emulators';
 import { ensureStream } from '../../scripts/emulators/streams';
 import { winePayload } from '../helpers/factories';
+import { emulatorKinesisClient, emulatorS3Client } from '../../scripts/emulators/clients';
 
 jest.setTimeout(60_000);
 
@@ -105,9 +105,8 @@ describe('inference function on kinesis-local and s3rver', () => {
       startKinesisMock({ logFile: path.join(dir, 'kinesis.log') }),
       startS3rver({ directory: path.join(dir, 's3'), buckets: [BUCKET] }),
     ]);
-    const local = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
-    kinesis = createKinesisClient({ ...local, endpoint: kinesisMock.endpoint });
-    s3 = createS3Client({ ...local, endpoint: s3rver.endpoint });
+    kinesis = emulatorKinesisClient(kinesisMock.endpoint);
+    s3 = emulatorS3Client(s3rver.endpoint);
     await Promise.all([
       ensureStream(kinesis, INPUT, 2),
       ensureStream(kinesis, OUTPUT, 1),

@@ -8,18 +8,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_RUN_ID, runDir } from '../../model/src/artifacts';
 import type { FunctionResponse } from '../../functions/handler';
+import { REPO_ROOT, TSX_CLI } from '../helpers/paths';
 
 jest.setTimeout(60_000);
 
-const ROOT = path.resolve(__dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules/tsx/dist/cli.mjs');
 // Inside the repository, so the bundle's external onnxruntime-node resolves from node_modules as in the image.
-const OUT_DIR = path.join(ROOT, 'dist', `.test-${process.pid}`);
+const OUT_DIR = path.join(REPO_ROOT, 'dist', `.test-${process.pid}`);
 const BUNDLE = path.join(OUT_DIR, 'handler.js');
 
 function run(script: string, args: string[], env: NodeJS.ProcessEnv = {}) {
-  return spawnSync(process.execPath, [TSX, path.join(ROOT, script), ...args], {
-    cwd: ROOT,
+  return spawnSync(process.execPath, [TSX_CLI, path.join(REPO_ROOT, script), ...args], {
+    cwd: REPO_ROOT,
     encoding: 'utf8',
     env: { PATH: process.env.PATH, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
   });
@@ -42,7 +41,7 @@ describe('the built bundle', () => {
       process.execPath,
       ['-e', `process.stdout.write(typeof require(${JSON.stringify(batch)}).handler)`],
       {
-        cwd: ROOT,
+        cwd: REPO_ROOT,
         encoding: 'utf8',
       },
     );

@@ -5,16 +5,14 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { createKinesisClient, createS3Client } from '../../functions/adapters/aws-clients';
 import {
-  LOCAL_CREDENTIALS,
-  LOCAL_REGION,
   startKinesisMock,
   startS3rver,
   type Emulator,
   type KinesisMock,
 } from '../../scripts/emulators/emulators';
 import { ensureStream } from '../../scripts/emulators/streams';
+import { emulatorKinesisClient, emulatorS3Client } from '../../scripts/emulators/clients';
 
 jest.setTimeout(60_000);
 
@@ -38,11 +36,7 @@ describe('local emulators', () => {
 
   it('round-trips a Kinesis record through kinesis-mock with the shared client settings', async () => {
     // Prepare
-    const client = createKinesisClient({
-      endpoint: kinesis.endpoint,
-      region: LOCAL_REGION,
-      credentials: LOCAL_CREDENTIALS,
-    });
+    const client = emulatorKinesisClient(kinesis.endpoint);
     await ensureStream(client, 'roundtrip');
     const payload = JSON.stringify({ wine_features: { alcohol: 8.8 }, customer_id: 1 });
 
@@ -67,11 +61,7 @@ describe('local emulators', () => {
 
   it('stores a streamed S3 object byte-exactly in s3rver (no aws-chunked framing)', async () => {
     // Prepare
-    const client = createS3Client({
-      endpoint: s3.endpoint,
-      region: LOCAL_REGION,
-      credentials: LOCAL_CREDENTIALS,
-    });
+    const client = emulatorS3Client(s3.endpoint);
     const body = Buffer.from(Array.from({ length: 70_000 }, (_, i) => i % 251));
 
     // Act

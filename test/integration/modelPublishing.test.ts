@@ -4,22 +4,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { createS3Client } from '../../functions/adapters/aws-clients';
 import { readRuns, runDir } from '../../model/src/artifacts';
 import { ARTIFACT_FILES, modelPrefix } from '../../model/src/contract';
 import { ArtifactError } from '../../model/src/errors';
 import { listRuns, publishRun } from '../../model/src/publish';
-import {
-  LOCAL_CREDENTIALS,
-  LOCAL_REGION,
-  startS3rver,
-  type Emulator,
-} from '../../scripts/emulators/emulators';
+import { LOCAL_REGION, startS3rver, type Emulator } from '../../scripts/emulators/emulators';
+import { REPO_ROOT } from '../helpers/paths';
+import { emulatorS3Client } from '../../scripts/emulators/clients';
 
 jest.setTimeout(60_000);
 
 const run = promisify(execFile);
-const REPO_ROOT = path.resolve(__dirname, '../..');
 const BUCKET = 'models';
 
 describe('model publishing (s3rver)', () => {
@@ -39,8 +34,7 @@ describe('model publishing (s3rver)', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const client = () =>
-    createS3Client({ endpoint: s3.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  const client = () => emulatorS3Client(s3.endpoint);
 
   it('uploads a run folder to the MLflow layout, byte for byte', async () => {
     // Prepare

@@ -1,12 +1,9 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import { parse } from 'node-html-parser';
+import { runScript } from '../helpers/scripts';
 
 // The demo with a drifted producer: ≈1000 records through the real handler behind the local poller, then a report.
 jest.setTimeout(180_000);
-
-const ROOT = path.resolve(__dirname, '../..');
 
 describe('npm run demo -- --drift', () => {
   let report: string | undefined;
@@ -16,16 +13,9 @@ describe('npm run demo -- --drift', () => {
 
   it('shows alcohol drifting in the handler’s own metrics and in the report, with the same PSI', async () => {
     // Prepare / Act
-    const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
-      const child = spawn(
-        process.execPath,
-        [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/local-stack/demo.ts', '--drift'],
-        { cwd: ROOT, env: { ...process.env, DEMO_TIMEOUT_SECONDS: '150' } },
-      );
-      let text = '';
-      child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      child.on('exit', (exitCode) => resolve({ code: exitCode, output: text }));
+    const { code, output } = await runScript('scripts/local-stack/demo.ts', ['--drift'], {
+      ...process.env,
+      DEMO_TIMEOUT_SECONDS: '150',
     });
 
     // Assess

@@ -6,25 +6,24 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'node-html-parser';
-import { createKinesisClient, createS3Client } from '../../functions/adapters/aws-clients';
 import {
   compileDriftReference,
   countFeatureBins,
   featureShares,
   populationStabilityIndex,
 } from '../../functions/core/drift';
+import { quarantineDayPrefix } from '../../functions/core/quarantine';
 import { DEFAULT_RUN_ID, loadSignature, runDir } from '../../model/src/artifacts';
 import { referenceSchema } from '../../model/src/contract';
-import { REPO_ROOT } from '../../model/src/paths';
 import {
-  LOCAL_CREDENTIALS,
-  LOCAL_REGION,
   startKinesisMock,
   startS3rver,
   type Emulator,
   type KinesisMock,
 } from '../../scripts/emulators/emulators';
 import { ensureStream } from '../../scripts/emulators/streams';
+import { REPO_ROOT } from '../helpers/paths';
+import { emulatorKinesisClient, emulatorS3Client } from '../../scripts/emulators/clients';
 
 jest.setTimeout(60_000);
 
@@ -80,9 +79,8 @@ describe('npm run monitor', () => {
       startKinesisMock({ logFile: path.join(dir, 'kinesis.log') }),
       startS3rver({ directory: path.join(dir, 's3'), buckets: ['wine-models'] }),
     ]);
-    const options = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
-    kinesis = createKinesisClient({ ...options, endpoint: kinesisMock.endpoint });
-    s3 = createS3Client({ ...options, endpoint: s3rver.endpoint });
+    kinesis = emulatorKinesisClient(kinesisMock.endpoint);
+    s3 = emulatorS3Client(s3rver.endpoint);
     await Promise.all([ensureStream(kinesis, 'wine-input', 1), ensureStream(kinesis, 'wine-predictions', 1)]);
 
     await put('wine-input', [
@@ -99,12 +97,11 @@ describe('npm run monitor', () => {
         source: { shard_id: 'shardId-000000000000', sequence_number: String(i), partition_key: String(i) },
       })),
     );
-    const today = new Date().toISOString().slice(0, 10).split('-').join('/');
     for (const [i, reason] of ['invalid_json', 'missing_feature'].entries()) {
       await s3.send(
         new PutObjectCommand({
           Bucket: 'wine-models',
-          Key: `quarantine/${today}/shardId-000000000000/${i}.json`,
+          Key: `${quarantineDayPrefix('quarantine', new Date())}shardId-000000000000/${i}.json`,
           Body: JSON.stringify({ reason, detail: `detail ${i}`, received_at: new Date().toISOString() }),
         }),
       );

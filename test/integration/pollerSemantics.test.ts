@@ -3,13 +3,7 @@ import type { KinesisStreamEvent } from 'aws-lambda';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createKinesisClient } from '../../functions/adapters/aws-clients';
-import {
-  LOCAL_CREDENTIALS,
-  LOCAL_REGION,
-  startKinesisMock,
-  type KinesisMock,
-} from '../../scripts/emulators/emulators';
+import { LOCAL_REGION, startKinesisMock, type KinesisMock } from '../../scripts/emulators/emulators';
 import {
   EventSourcePoller,
   memoryDestination,
@@ -18,6 +12,7 @@ import {
 } from '../../scripts/poller';
 import { ensureStream } from '../../scripts/emulators/streams';
 import { waitFor } from '../helpers/waitFor';
+import { emulatorKinesisClient } from '../../scripts/emulators/clients';
 
 jest.setTimeout(30_000);
 
@@ -73,11 +68,7 @@ describe('local event-source poller against kinesis-local', () => {
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'poller-'));
     kinesis = await startKinesisMock({ logFile: path.join(dir, 'kinesis.log') });
-    client = createKinesisClient({
-      endpoint: kinesis.endpoint,
-      region: LOCAL_REGION,
-      credentials: LOCAL_CREDENTIALS,
-    });
+    client = emulatorKinesisClient(kinesis.endpoint);
   });
 
   afterEach(async () => {

@@ -5,16 +5,15 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { createKinesisClient, createS3Client } from '../../functions/adapters/aws-clients';
 import { DEFAULT_RUN_ID } from '../../model/src/artifacts';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../scripts/emulators/emulators';
 import { assertPortFree, freePort } from '../../scripts/emulators/ports';
 import { StreamTail } from '../../scripts/streams/tail';
+import { REPO_ROOT, TSX_CLI } from '../helpers/paths';
+import { runScript } from '../helpers/scripts';
+import { emulatorKinesisClient, emulatorS3Client } from '../../scripts/emulators/clients';
 
 jest.setTimeout(90_000);
 
-const ROOT = path.resolve(__dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules/tsx/dist/cli.mjs');
 const EXAMPLE =
   '{"wine_features": {"alcohol": 8.8, "volatile acidity": 0.27, "sulphates": 0.45}, "customer_id": 123}';
 
@@ -69,18 +68,6 @@ async function waitFor<T>(
   }
 }
 
-/** Runs a script with tsx and returns its exit code and output. */
-function runScript(script: string, args: string[], env: NodeJS.ProcessEnv) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [TSX, script, ...args], { cwd: ROOT, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 describe('npm start', () => {
   let child: ChildProcess;
   let output = '';
@@ -98,7 +85,7 @@ describe('npm start', () => {
       LOCAL_S3_PORT: String(s3Port),
       POWERTOOLS_LOG_LEVEL: 'ERROR',
     };
-    child = spawn(process.execPath, [TSX, 'scripts/local-stack/start.ts'], { cwd: ROOT, env });
+    child = spawn(process.execPath, [TSX_CLI, 'scripts/local-stack/start.ts'], { cwd: REPO_ROOT, env });
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     await waitFor(
@@ -128,11 +115,7 @@ describe('npm start', () => {
 
   it('turns a record put with the SDK into a prediction on the output stream', async () => {
     // Prepare
-    const client = createKinesisClient({
-      endpoint: `http://127.0.0.1:${kinesisPort}`,
-      region: LOCAL_REGION,
-      credentials: LOCAL_CREDENTIALS,
-    });
+    const client = emulatorKinesisClient(`http://127.0.0.1:${kinesisPort}`);
     const tail = await StreamTail.open(client, 'wine-predictions');
 
     // Act
@@ -165,16 +148,8 @@ describe('npm start', () => {
 
   it('quarantines a malformed record and says so in the batch line', async () => {
     // Prepare
-    const kinesis = createKinesisClient({
-      endpoint: `http://127.0.0.1:${kinesisPort}`,
-      region: LOCAL_REGION,
-      credentials: LOCAL_CREDENTIALS,
-    });
-    const s3 = createS3Client({
-      endpoint: `http://127.0.0.1:${s3Port}`,
-      region: LOCAL_REGION,
-      credentials: LOCAL_CREDENTIALS,
-    });
+    const kinesis = emulatorKinesisClient(`http://127.0.0.1:${kinesisPort}`);
+    const s3 = emulatorS3Client(`http://127.0.0.1:${s3Port}`);
 
     // Act
     const put = await kinesis.send(
@@ -197,11 +172,7 @@ describe('npm start', () => {
 
   it('scores a file dropped under batch/input/ with the batch handler, prints one line and writes batch/output/', async () => {
     // Prepare
-    const s3 = createS3Client({
-      endpoint: `http://127.0.0.1:${s3Port}`,
-      region: LOCAL_REGION,
-      credentials: LOCAL_CREDENTIALS,
-    });
+    const s3 = emulatorS3Client(`http://127.0.0.1:${s3Port}`);
     const csv =
       'alcohol,volatile acidity,sulphates,quality\n9.4,0.7,0.56,5\n10.2,oops,0.5,6\n12.8,0.3,0.7,7\n';
 
@@ -228,7 +199,7 @@ describe('npm start', () => {
     expect(line).toMatch(
       /→ 3 rows: 2 predicted, 1 rejected in [\d.]+ s → s3:\/\/wine-models\/batch\/output\/smoke test\.csv\.predictions\.jsonl$/,
     );
-    expect(predictions.map((l) => (JSON.parse(l) as { source: unknown }).source)).toEqual([
+    expect(predictions.map((l: string) => (JSON.parse(l) as { source: unknown }).source)).toEqual([
       { file: 's3://wine-models/batch/input/smoke test.csv', line: 2 },
       { file: 's3://wine-models/batch/input/smoke test.csv', line: 4 },
     ]);

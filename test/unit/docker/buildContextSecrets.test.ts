@@ -7,8 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { computeContextHash } from '../../../infra/image/context-hash';
-
-const ROOT = path.resolve(__dirname, '../../..');
+import { REPO_ROOT } from '../../helpers/paths';
 
 /** File names that hold credentials or local environment by convention. */
 const SECRET_NAMES = [
@@ -47,7 +46,7 @@ function instructions(dockerfile: string): { op: string; args: string }[] {
 }
 
 describe('container image credentials', () => {
-  const { files } = computeContextHash(ROOT);
+  const { files } = computeContextHash(REPO_ROOT);
 
   it('sends no credential or environment file into the build context', () => {
     // Act
@@ -61,7 +60,7 @@ describe('container image credentials', () => {
   it('sends no file whose content is a credential', () => {
     // Act
     const findings = files.flatMap((file) =>
-      secretsIn(fs.readFileSync(path.join(ROOT, file), 'utf8')).map((secret) => `${file}: ${secret}`),
+      secretsIn(fs.readFileSync(path.join(REPO_ROOT, file), 'utf8')).map((secret) => `${file}: ${secret}`),
     );
 
     // Assess
@@ -89,7 +88,7 @@ describe('container image credentials', () => {
 
   it('passes no secret into the image through ENV or ARG', () => {
     // Prepare
-    const steps = instructions(fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8'));
+    const steps = instructions(fs.readFileSync(path.join(REPO_ROOT, 'Dockerfile'), 'utf8'));
 
     // Act
     const variables = steps

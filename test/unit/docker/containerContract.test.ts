@@ -3,11 +3,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { parseConfig } from '../../../functions/config';
+import { QUARANTINE_PREFIX } from '../../../functions/contract/names';
+import { parseS3Folder } from '../../../functions/contract/s3Folder';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../scripts/emulators/emulators';
+import { LOCAL_DEFAULTS } from '../../../scripts/local-stack/config';
 import { DEFAULT_RUN_ID, runDir } from '../../../model/src/artifacts';
 import { ARTIFACT_FILES } from '../../../model/src/contract';
+import { REPO_ROOT } from '../../helpers/paths';
 
-const ROOT = path.resolve(__dirname, '../../..');
-const read = (file: string) => fs.readFileSync(path.join(ROOT, file), 'utf8');
+const read = (file: string) => fs.readFileSync(path.join(REPO_ROOT, file), 'utf8');
 const packageJson = JSON.parse(read('package.json')) as { devDependencies: Record<string, string> };
 
 /** Dockerfile instructions with line continuations joined and comments dropped. */
@@ -67,7 +71,7 @@ describe('docker-compose.yml', () => {
     // Assess
     expect(builds.length).toBeGreaterThanOrEqual(2);
     for (const build of builds) {
-      expect(fs.existsSync(path.join(ROOT, build.context, build.dockerfile ?? 'Dockerfile'))).toBe(true);
+      expect(fs.existsSync(path.join(REPO_ROOT, build.context, build.dockerfile ?? 'Dockerfile'))).toBe(true);
     }
   });
 
@@ -80,9 +84,9 @@ describe('docker-compose.yml', () => {
     const env = lambdaEnvironment();
 
     // Assess
-    expect(path.resolve(ROOT, hostPath)).toBe(runDir(DEFAULT_RUN_ID));
+    expect(path.resolve(REPO_ROOT, hostPath)).toBe(runDir(DEFAULT_RUN_ID));
     for (const file of Object.values(ARTIFACT_FILES)) {
-      expect(fs.existsSync(path.join(ROOT, hostPath, file))).toBe(true);
+      expect(fs.existsSync(path.join(REPO_ROOT, hostPath, file))).toBe(true);
     }
     expect(env.MODEL_LOCATION).toBe(containerPath);
     expect(env.RUN_ID).toBe(DEFAULT_RUN_ID);
@@ -97,8 +101,12 @@ describe('docker-compose.yml', () => {
     // Assess
     expect(dryRun.output).toEqual({ kind: 'dry-run' });
     expect(dryRun.model).toEqual({ kind: 'local', directory: '/opt/model' });
-    expect(writing.output).toMatchObject({ kind: 'write', predictionsStreamName: 'wine-predictions' });
-    expect(fromS3.model).toMatchObject({ kind: 's3', bucket: 'wine-models' });
+    expect(writing.output).toMatchObject({
+      kind: 'write',
+      predictionsStreamName: LOCAL_DEFAULTS.predictionsStream,
+      quarantine: { bucket: LOCAL_DEFAULTS.bucket, prefix: QUARANTINE_PREFIX },
+    });
+    expect(fromS3.model).toMatchObject({ kind: 's3', bucket: LOCAL_DEFAULTS.bucket });
   });
 
   it('points the function at the compose emulators, which create the stream and bucket it writes to', () => {
@@ -111,11 +119,17 @@ describe('docker-compose.yml', () => {
     const streams = (kinesis.environment?.INITIALIZE_STREAMS ?? '').split(',').map((s) => s.split(':')[0]);
 
     // Assess
-    expect(env.AWS_ENDPOINT_URL_KINESIS).toBe('http://kinesis:4568');
-    expect(env.AWS_ENDPOINT_URL_S3).toBe('http://s3:4569');
-    expect(streams).toEqual(expect.arrayContaining(['wine-input', env.PREDICTIONS_STREAM_NAME]));
+    expect(env.AWS_ENDPOINT_URL_KINESIS).toBe(`http://kinesis:${LOCAL_DEFAULTS.kinesisPort}`);
+    expect(env.AWS_ENDPOINT_URL_S3).toBe(`http://s3:${LOCAL_DEFAULTS.s3Port}`);
+    expect(streams).toEqual(
+      expect.arrayContaining([LOCAL_DEFAULTS.inputStream, env.PREDICTIONS_STREAM_NAME]),
+    );
     expect(s3Dockerfile).toContain(`"--configure-bucket", "${env.MODEL_BUCKET}"`);
-    expect(env.QUARANTINE_LOCATION?.startsWith(`s3://${env.MODEL_BUCKET}/`)).toBe(true);
+    expect(s3Dockerfile).toContain(`"--port", "${LOCAL_DEFAULTS.s3Port}"`);
+    expect(parseS3Folder(env.QUARANTINE_LOCATION ?? '')).toEqual({
+      bucket: env.MODEL_BUCKET,
+      prefix: QUARANTINE_PREFIX,
+    });
     expect(Object.keys(lambda.depends_on ?? {}).sort()).toEqual(['kinesis', 's3']);
   });
 
@@ -137,17 +151,20 @@ describe('docker-compose.yml', () => {
     const ports = Object.values(services).flatMap((s) => s.ports ?? []);
 
     // Assess
-    expect(ports.sort()).toEqual(['4568:4568', '4569:4569', '8080:8080']);
+    expect(ports.sort()).toEqual(
+      [LOCAL_DEFAULTS.kinesisPort, LOCAL_DEFAULTS.s3Port, 8080].map((port) => `${port}:${port}`).sort(),
+    );
   });
 
-  it('carries only the dummy credentials the emulators accept', () => {
+  it('carries only the dummy credentials the emulators accept, and the local stack’s region', () => {
     // Act
     const env = lambdaEnvironment();
 
     // Assess
-    expect(env.AWS_ACCESS_KEY_ID).toBe('S3RVER');
-    expect(env.AWS_SECRET_ACCESS_KEY).toBe('S3RVER');
+    expect(env.AWS_ACCESS_KEY_ID).toBe(LOCAL_CREDENTIALS.accessKeyId);
+    expect(env.AWS_SECRET_ACCESS_KEY).toBe(LOCAL_CREDENTIALS.secretAccessKey);
     expect(env.AWS_SESSION_TOKEN).toBeUndefined();
+    expect(env.AWS_REGION).toBe(LOCAL_REGION);
   });
 });
 
@@ -202,12 +219,12 @@ describe('Dockerfile', () => {
       .flatMap((s) => s.args.split(/\s+/).slice(0, -1));
 
     // Act
-    const missing = sources.filter((source) => !fs.existsSync(path.join(ROOT, source)));
+    const missing = sources.filter((source) => !fs.existsSync(path.join(REPO_ROOT, source)));
     const excluded = sources.filter((source) => {
-      const stat = fs.statSync(path.join(ROOT, source));
+      const stat = fs.statSync(path.join(REPO_ROOT, source));
       const files = stat.isDirectory()
         ? fs
-            .readdirSync(path.join(ROOT, source), { recursive: true, encoding: 'utf8' })
+            .readdirSync(path.join(REPO_ROOT, source), { recursive: true, encoding: 'utf8' })
             .map((f) => path.posix.join(source, f))
         : [source];
       return files.every((file) => ignore.ignores(file.replace(/\/$/, '')));

@@ -5,10 +5,11 @@ import { DEFAULT_RUN_ID, runDir } from '../../../model/src/artifacts';
 import { loadModel, type LoadedModel } from '../../../functions/adapters/modelLoader';
 import { createTelemetry } from '../../../functions/adapters/observability';
 import { createHandler } from '../../../functions/handler';
+import { REPO_ROOT } from '../../helpers/paths';
 
 jest.setTimeout(30_000);
 
-const EVENTS = path.resolve(__dirname, '../../../docker/events');
+const EVENTS = path.join(REPO_ROOT, 'docker', 'events');
 const readEvent = (name: string) =>
   JSON.parse(fs.readFileSync(path.join(EVENTS, name), 'utf8')) as KinesisStreamEvent;
 

@@ -5,11 +5,8 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-kinesis';
 import { mockClient } from 'aws-sdk-client-mock';
-import {
-  chunkEntries,
-  createKinesisPredictionSink,
-  PUT_RECORDS_LIMITS,
-} from '../../../../functions/adapters/kinesisPredictionSink';
+import { createKinesisPredictionSink } from '../../../../functions/adapters/kinesisPredictionSink';
+import { PUT_RECORDS_LIMITS } from '../../../../functions/adapters/putRecords';
 import type { RetryPolicy } from '../../../../functions/adapters/backoff';
 import type { Prediction } from '../../../../functions/core/types';
 import { OutputTooLargeError } from '../../../../functions/errors';
@@ -185,36 +182,51 @@ describe('Kinesis prediction sink', () => {
     expect(kinesis.commandCalls(PutRecordsCommand).length).toBeLessThan(budget.maxAttempts);
   });
 
-  it('splits requests at 500 entries and at 5 MiB, keeping order', () => {
+  it('splits requests at 500 entries and at 5 MiB, keeping order', async () => {
     // Prepare
+    kinesis.on(PutRecordsCommand).callsFake((input: { Records?: unknown[] }) => ({
+      FailedRecordCount: 0,
+      Records: (input.Records ?? []).map(() => ok),
+    }));
     const many = Array.from({ length: 1_201 }, (_, n) => prediction(n, 100));
     const big = Array.from({ length: 12 }, (_, n) => prediction(n, 1_000_000));
 
     // Act
-    const byCount = chunkEntries(many);
-    const bySize = chunkEntries(big);
+    const byCount = await sink().write(many);
+    const byCountCalls = kinesis.commandCalls(PutRecordsCommand).map((call) => call.args[0].input);
+    kinesis.resetHistory();
+    const bySize = await sink().write(big);
+    const bySizeCalls = kinesis.commandCalls(PutRecordsCommand).map((call) => call.args[0].input);
 
     // Assess
-    expect(byCount.map((c) => c.length)).toEqual([500, 500, 201]);
-    expect(byCount.flat().map((e) => e.request.PartitionKey)).toEqual(many.map((p) => p.partitionKey));
-    expect(bySize.map((c) => c.length)).toEqual([5, 5, 2]);
-    for (const chunk of bySize) {
-      const bytes = chunk.reduce(
-        (sum, e) => sum + e.request.Data!.length + e.request.PartitionKey!.length,
+    expect([byCount, bySize]).toEqual([
+      { failed: [], retries: 0 },
+      { failed: [], retries: 0 },
+    ]);
+    expect(byCountCalls.map((input) => input.Records?.length)).toEqual([500, 500, 201]);
+    expect(byCountCalls.flatMap((input) => (input.Records ?? []).map((r) => r.PartitionKey))).toEqual(
+      many.map((p) => p.partitionKey),
+    );
+    expect(bySizeCalls.map((input) => input.Records?.length)).toEqual([5, 5, 2]);
+    for (const input of bySizeCalls) {
+      const bytes = (input.Records ?? []).reduce(
+        (sum, e) => sum + e.Data!.length + e.PartitionKey!.length,
         0,
       );
       expect(bytes).toBeLessThanOrEqual(PUT_RECORDS_LIMITS.maxRequestBytes);
     }
   });
 
-  it('refuses a prediction over the 1 MiB record limit', () => {
+  it('refuses a prediction over the 1 MiB record limit, naming its record, before sending anything', async () => {
     // Prepare
-    const huge = prediction(1, PUT_RECORDS_LIMITS.maxEntryBytes);
+    const huge = prediction(2, PUT_RECORDS_LIMITS.maxEntryBytes);
 
     // Act
-    const chunk = () => chunkEntries([huge]);
+    const write = sink().write([prediction(1), huge]);
 
     // Assess
-    expect(chunk).toThrow(OutputTooLargeError);
+    await expect(write).rejects.toThrow(OutputTooLargeError);
+    await expect(write).rejects.toThrow(`prediction for sequence number ${sequenceNumber(2)} is`);
+    expect(kinesis.commandCalls(PutRecordsCommand)).toHaveLength(0);
   });
 });

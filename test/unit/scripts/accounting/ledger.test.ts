@@ -1,5 +1,6 @@
-import { Ledger, percentile, type SentRecord } from '../../../../scripts/accounting/ledger';
+import { Ledger, type SentRecord } from '../../../../scripts/accounting/ledger';
 import { toFailureObservation, toRejectionObservation } from '../../../../scripts/accounting/sources';
+import { account, DEMO_RULES } from '../../../../scripts/accounting/verdict';
 
 const shardId = 'shardId-000000000000';
 const sent = (sequenceNumber: string, expected: SentRecord['expected'], sentAtMs = 1_000): SentRecord => ({
@@ -8,6 +9,18 @@ const sent = (sequenceNumber: string, expected: SentRecord['expected'], sentAtMs
   sentAtMs,
   expected,
 });
+
+/** The demo's verdict (an on-failure record is a failure) on sources that held nothing else. */
+const verdict = (ledger: Ledger) =>
+  account(
+    ledger,
+    {
+      read: { outputRecords: 0, quarantineObjects: 0, onFailureObjects: 0 },
+      unreadable: { outputRecords: 0, quarantineObjects: 0, onFailureObjects: 0 },
+      quarantineKeysPerSource: new Map(),
+    },
+    DEMO_RULES,
+  );
 
 describe('ledger', () => {
   it('accounts for predictions, rejections and on-failure records, with accuracy, latency and throughput', () => {
@@ -26,7 +39,7 @@ describe('ledger', () => {
     ledger.observeRejection({ shardId, sequenceNumber: '3', reason: 'invalid_json' });
     ledger.observeRejection({ shardId, sequenceNumber: '3', reason: 'invalid_json' });
     ledger.observeFailure({ shardId, sequenceNumbers: ['4'], condition: 'RetryAttemptsExhausted' });
-    const report = ledger.report();
+    const report = verdict(ledger).report;
 
     // Assess
     expect(report).toMatchObject({
@@ -42,8 +55,8 @@ describe('ledger', () => {
       accuracy: { correct: 1, labelled: 2, value: 0.5 },
       latency: { count: 2, p50Ms: 100, p95Ms: 300, maxMs: 300 },
       throughput: { records: 3, seconds: 0.3 },
-      ok: false,
     });
+    expect(verdict(ledger).balanced).toBe(false);
   });
 
   it('counts a record an on-failure record lists after an earlier attempt completed it by that outcome', () => {
@@ -59,7 +72,7 @@ describe('ledger', () => {
 
     // Act
     ledger.observeFailure({ shardId, sequenceNumbers: ['2', '3'], condition: 'RetryAttemptsExhausted' });
-    const report = ledger.report();
+    const report = verdict(ledger).report;
 
     // Assess
     expect(report).toMatchObject({
@@ -88,15 +101,15 @@ describe('ledger', () => {
     ledger.observePrediction({ shardId, sequenceNumber: '1', wineQuality: 6, arrivedAtMs: 2_000 });
 
     // Act
-    const before = ledger.report();
+    const before = verdict(ledger);
     ledger.observeRejection({ shardId, sequenceNumber: '2', reason: 'too_large' });
-    const after = ledger.report();
+    const after = verdict(ledger);
 
     // Assess
-    expect(before.ok).toBe(false);
-    expect(before.missing.map((r) => r.sequenceNumber)).toEqual(['2']);
+    expect(before.balanced).toBe(false);
+    expect(before.report.missing.map((r) => r.sequenceNumber)).toEqual(['2']);
     expect(ledger.pending()).toBe(0);
-    expect(after.ok).toBe(true);
+    expect(after.balanced).toBe(true);
   });
 
   it('counts redelivered predictions as duplicates and measures latency from the first one', () => {
@@ -107,12 +120,12 @@ describe('ledger', () => {
     // Act
     ledger.observePrediction({ shardId, sequenceNumber: '1', wineQuality: 6, arrivedAtMs: 1_500 });
     ledger.observePrediction({ shardId, sequenceNumber: '1', wineQuality: 6, arrivedAtMs: 1_200 });
-    const report = ledger.report();
+    const report = verdict(ledger).report;
 
     // Assess
     expect(report.duplicatePredictions).toBe(1);
     expect(report.latency?.maxMs).toBe(200);
-    expect(report.ok).toBe(true);
+    expect(verdict(ledger).balanced).toBe(true);
   });
 
   it('accepts identical redeliveries and flags a redelivery whose payload differs from the first', () => {
@@ -127,7 +140,7 @@ describe('ledger', () => {
     prediction('1', '{"a":1}');
     prediction('2', '{"b":1}');
     prediction('2', '{"b":2}');
-    const report = ledger.report();
+    const report = verdict(ledger).report;
 
     // Assess
     expect(report.duplicatePredictions).toBe(2);
@@ -136,7 +149,7 @@ describe('ledger', () => {
       ['2', '1 redelivered prediction(s) differ from the first'],
     ]);
     expect(ledger.predictionCount({ shardId, sequenceNumber: '1' })).toBe(2);
-    expect(report.ok).toBe(false);
+    expect(verdict(ledger).balanced).toBe(false);
   });
 
   it('flags outcomes that differ from the expectation and observations of records never sent', () => {
@@ -153,7 +166,7 @@ describe('ledger', () => {
     ledger.observeRejection({ shardId, sequenceNumber: '2', reason: 'missing_feature' });
     ledger.observeRejection({ shardId, sequenceNumber: '3', reason: 'invalid_value' });
     ledger.observePrediction({ shardId, sequenceNumber: '99', wineQuality: 6, arrivedAtMs: 1_000 });
-    const report = ledger.report();
+    const report = verdict(ledger).report;
 
     // Assess
     expect(report.mismatches.map((m) => m.problem)).toEqual([
@@ -162,14 +175,7 @@ describe('ledger', () => {
       'rejected as invalid_value, expected too_large',
     ]);
     expect(report.unexpected).toBe(1);
-    expect(report.ok).toBe(false);
-  });
-
-  it('uses nearest-rank percentiles', () => {
-    // Act & Assess
-    expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 50)).toBe(5);
-    expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 95)).toBe(10);
-    expect(percentile([7], 95)).toBe(7);
+    expect(verdict(ledger).balanced).toBe(false);
   });
 });
 

@@ -3,7 +3,12 @@
  * invent or misfile a record. Pure (no emulators).
  */
 import { Ledger } from '../../../../scripts/accounting/ledger';
-import { account, formatAccounting, type SourceTotals } from '../../../../scripts/accounting/verdict';
+import {
+  account,
+  DEMO_RULES,
+  formatAccounting,
+  type SourceTotals,
+} from '../../../../scripts/accounting/verdict';
 
 const shardId = 'shardId-000000000000';
 const nothingUnread = { outputRecords: 0, quarantineObjects: 0, onFailureObjects: 0 };
@@ -15,10 +20,6 @@ function twoRecords() {
     { shardId, sequenceNumber: '1', sentAtMs: 0, expected: { outcome: 'prediction' } },
     { shardId, sequenceNumber: '2', sentAtMs: 0, expected: { outcome: 'rejection', reason: 'invalid_json' } },
   ]);
-  const sent = [
-    { shardId, sequenceNumber: '1', kind: 'valid' },
-    { shardId, sequenceNumber: '2', kind: 'invalid_json' },
-  ];
   const totals = (quarantineKeys: number, unreadable = nothingUnread): SourceTotals => ({
     read: { outputRecords: 1, quarantineObjects: quarantineKeys, onFailureObjects: 0 },
     unreadable,
@@ -28,7 +29,7 @@ function twoRecords() {
     ledger.observePrediction({ shardId, sequenceNumber, wineQuality: 6, arrivedAtMs: 10, payload });
   const quarantine = (sequenceNumber: string, reason = 'invalid_json') =>
     ledger.observeRejection({ shardId, sequenceNumber, reason });
-  return { ledger, sent, totals, predict, quarantine };
+  return { ledger, totals, predict, quarantine };
 }
 
 /** `['predict', seq, payload?]` or `['quarantine', seq, reason?]`. */
@@ -37,13 +38,13 @@ type Observation = [kind: 'predict' | 'quarantine', sequenceNumber: string, extr
 describe('end-to-end ledger verdict', () => {
   it('is balanced when each record has its one expected outcome, and counts identical redeliveries', () => {
     // Prepare
-    const { ledger, sent, totals, predict, quarantine } = twoRecords();
+    const { ledger, totals, predict, quarantine } = twoRecords();
     predict('1');
     predict('1');
     quarantine('2');
 
     // Act
-    const accounting = account(ledger, sent, totals(1));
+    const accounting = account(ledger, totals(1));
 
     // Assess
     expect(accounting.balanced).toBe(true);
@@ -53,17 +54,35 @@ describe('end-to-end ledger verdict', () => {
 
   it('accounts a record in an on-failure record by its own outcome when an earlier attempt completed it', () => {
     // Prepare: the retried batch (1, 2) went to on-failure; record 2 had been quarantined before the retries ran out
-    const { ledger, sent, totals, quarantine } = twoRecords();
+    const { ledger, totals, quarantine } = twoRecords();
     quarantine('2');
     ledger.observeFailure({ shardId, sequenceNumbers: ['1', '2'], condition: 'RetryAttemptsExhausted' });
 
     // Act
-    const accounting = account(ledger, sent, totals(1));
+    const accounting = account(ledger, totals(1));
 
     // Assess
     expect(accounting.problems).toEqual([]);
     expect(accounting.total).toMatchObject({ sent: 2, predicted: 0, quarantined: 1, onFailure: 1, wrong: 0 });
     expect(formatAccounting('t', accounting)).toContain('1 more listed there already had their outcome');
+  });
+
+  it('under the demo’s rules fails a record only in an on-failure record, and tolerates outputs of earlier runs', () => {
+    // Prepare: record 1 only in an on-failure record; a quarantine object of a record this run never sent
+    const { ledger, totals, quarantine } = twoRecords();
+    quarantine('2');
+    quarantine('77');
+    ledger.observeFailure({ shardId, sequenceNumbers: ['1'], condition: 'RecordAgeExceeded' });
+
+    // Act
+    const e2e = account(ledger, totals(1));
+    const demo = account(ledger, totals(1), DEMO_RULES);
+
+    // Assess
+    expect(e2e.problems).toEqual(['1 output(s) for records never sent']);
+    expect(demo.problems).toEqual(['1 record(s) ended only in an on-failure record (RecordAgeExceeded 1)']);
+    expect([e2e.total, demo.total]).toEqual([e2e.total, e2e.total]);
+    expect(demo.total).toMatchObject({ sent: 2, quarantined: 1, onFailure: 1 });
   });
 
   it.each<[string, Observation[], number, typeof nothingUnread, RegExp]>([
@@ -76,7 +95,7 @@ describe('end-to-end ledger verdict', () => {
       ],
       1,
       nothingUnread,
-      /quarantined as not_object/,
+      /2 \(invalid_json\) rejected as not_object, expected invalid_json/,
     ],
     [
       'a malformed record that was predicted',
@@ -86,7 +105,7 @@ describe('end-to-end ledger verdict', () => {
       ],
       0,
       nothingUnread,
-      /\(invalid_json\) was predicted/,
+      /2 \(invalid_json\) predicted, but expected a rejection/,
     ],
     [
       'a record with two outcomes',
@@ -97,7 +116,7 @@ describe('end-to-end ledger verdict', () => {
       ],
       1,
       nothingUnread,
-      /has 2 outcomes/,
+      /2 \(invalid_json\) has 2 outcomes: predicted and quarantined as invalid_json/,
     ],
     [
       'a redelivery that differs',
@@ -150,7 +169,7 @@ describe('end-to-end ledger verdict', () => {
     }
 
     // Act
-    const accounting = account(setup.ledger, setup.sent, setup.totals(quarantineKeys, unreadable));
+    const accounting = account(setup.ledger, setup.totals(quarantineKeys, unreadable));
 
     // Assess
     expect(accounting.balanced).toBe(false);

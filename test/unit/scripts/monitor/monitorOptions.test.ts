@@ -1,11 +1,11 @@
 import path from 'node:path';
-import { REPO_ROOT } from '../../../../model/src/paths';
+import { REPO_ROOT } from '../../../helpers/paths';
 import {
   MonitorUsageError,
   parseMonitorArgs,
   type MonitorOptions,
 } from '../../../../scripts/monitor/options';
-import { dayPrefixes, parseS3Folder } from '../../../../scripts/monitor/quarantine';
+import { dayPrefixes } from '../../../../scripts/monitor/quarantine';
 
 const NOW = new Date('2026-03-04T05:06:07.890Z');
 
@@ -114,6 +114,10 @@ describe('npm run monitor arguments', () => {
     [['--max-records', '0'], '--max-records must be a positive whole number, got "0"'],
     [['--run-id', 'latest'], '--run-id must be 32 lowercase hex characters, got "latest"'],
     [['--quarantine', 'quarantine/'], '--quarantine must be s3://bucket/prefix, got "quarantine/"'],
+    [
+      ['--model-location', 's3://Models/x'],
+      '--model-location names "Models", which is not a valid S3 bucket name, got "s3://Models/x"',
+    ],
     [['--verbose'], "Unknown option '--verbose'"],
   ])('refuses %j', (argv, message) => {
     // Prepare / Act
@@ -138,15 +142,5 @@ describe('quarantine window', () => {
     // Assess
     expect(days).toEqual(['2026/01/30/', '2026/01/31/', '2026/02/01/']);
     expect(dayPrefixes(undefined, NOW)).toEqual(['']);
-  });
-
-  it('reads s3:// folders without trailing slashes', () => {
-    // Prepare / Act / Assess
-    expect(parseS3Folder('s3://wine-models/quarantine/')).toEqual({
-      bucket: 'wine-models',
-      prefix: 'quarantine',
-    });
-    expect(parseS3Folder('s3://wine-models')).toEqual({ bucket: 'wine-models', prefix: '' });
-    expect(parseS3Folder('wine-models/quarantine')).toBeUndefined();
   });
 });

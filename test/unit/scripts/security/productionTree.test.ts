@@ -13,9 +13,9 @@ import {
   productionPackages,
   unreviewedPackages,
 } from '../../../../scripts/security/production-tree';
+import { REPO_ROOT } from '../../../helpers/paths';
 
-const ROOT = path.resolve(__dirname, '../../../..');
-const readJson = (file: string): unknown => JSON.parse(fs.readFileSync(path.join(ROOT, file), 'utf8'));
+const readJson = (file: string): unknown => JSON.parse(fs.readFileSync(path.join(REPO_ROOT, file), 'utf8'));
 
 const policy = dependencyPolicySchema.parse(readJson('security/production-dependencies.json'));
 const lockfile = lockfileSchema.parse(readJson('package-lock.json'));

@@ -1,12 +1,12 @@
 /**
  * What `npm run demo -- --drift` adds to the demo: a drifted producer (alcohol raised by 1.5 %vol, as if a new
- * supplier's wines came in), the handler's drift metrics shown per batch, and a drift report at the end.
+ * supplier's wines came in), the handler's drift metrics shown per batch, and a drift report at the end (the monitor's
+ * own `runMonitor`, on the stack's clients).
  */
-import { createKinesisClient, createS3Client } from '../../functions/adapters/aws-clients';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../emulators/emulators';
-import { driftLine, tapEmf, type EmfTap } from './emfTap';
-import { defaultReportPath, type MonitorOptions } from './options';
-import { runMonitor, summaryLines } from './run';
+import { driftLine, tapEmf, type EmfTap } from '../monitor/emfTap';
+import { defaultReportPath, type MonitorOptions } from '../monitor/options';
+import { runMonitor, summaryLines, type MonitorClients } from '../monitor/run';
 
 /** The shift the drifted producer applies, in the feature's unit (%vol). */
 export const ALCOHOL_SHIFT = 1.5;
@@ -42,7 +42,7 @@ export interface DemoStack {
 }
 
 /** Writes the drift report of everything the demo sent since `since`; returns the lines to print. */
-export async function demoReport(stack: DemoStack, since: Date): Promise<string[]> {
+export async function demoReport(stack: DemoStack, clients: MonitorClients, since: Date): Promise<string[]> {
   const now = new Date();
   const options: MonitorOptions = {
     inputStream: stack.inputStream,
@@ -62,14 +62,6 @@ export async function demoReport(stack: DemoStack, since: Date): Promise<string[
       describe: `local stack ${stack.kinesisEndpoint}`,
     },
   };
-  const common = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
-  const kinesis = createKinesisClient({ ...common, endpoint: stack.kinesisEndpoint });
-  const s3 = createS3Client({ ...common, endpoint: stack.s3Endpoint });
-  try {
-    const { file, data } = await runMonitor(options, { kinesis, s3 }, now);
-    return ['', 'Drift report (npm run monitor):', ...summaryLines(data), `Report: ${file}`];
-  } finally {
-    kinesis.destroy();
-    s3.destroy();
-  }
+  const { file, data } = await runMonitor(options, clients, now);
+  return ['', 'Drift report (npm run monitor):', ...summaryLines(data), `Report: ${file}`];
 }
