@@ -6,13 +6,14 @@ import { Construct } from 'constructs';
 import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { BackendConfig, InfraConfig } from './config/schema';
+import { LifecycleOperator } from './constructs/lifecycle-operator';
 import { Monitoring } from './constructs/monitoring';
 import { ModelBucket } from './constructs/model-bucket';
 import { ScoringFunction } from './constructs/scoring-function';
 import { ScoringImage, type ImageBuildOptions } from './constructs/scoring-image';
 import { Streams } from './constructs/streams';
 import { InfraConfigError } from './errors';
-import { resourceNames } from './naming';
+import { LIVE_ALIAS, resourceNames } from './naming';
 
 /** Options of {@link ScoringStack}. */
 export interface ScoringStackOptions {
@@ -33,6 +34,7 @@ export class ScoringStack extends TerraformStack {
   public readonly image: ScoringImage;
   public readonly scoring: ScoringFunction;
   public readonly monitoring: Monitoring;
+  public readonly lifecycleOperator: LifecycleOperator;
 
   /**
    * @throws {@link InfraConfigError} when neither an image build nor a CI-built image is given.
@@ -106,6 +108,7 @@ export class ScoringStack extends TerraformStack {
       topicName: names.alarmTopic,
       dashboardName: names.dashboard,
       functionName: names.function,
+      aliasName: LIVE_ALIAS,
       inputStreamName: names.inputStream,
       outputStreamName: names.outputStream,
       deadLetterQueueName: names.deadLetterQueue,
@@ -117,15 +120,28 @@ export class ScoringStack extends TerraformStack {
       alertEmail: config.alarms.email,
     });
 
+    this.lifecycleOperator = new LifecycleOperator(this, 'lifecycle-operator', {
+      policyName: names.lifecyclePolicy,
+      function: this.scoring.function,
+      alias: this.scoring.alias,
+      modelBucket: this.modelBucket,
+      experimentId: config.model.experimentId,
+      inputStream: this.streams.input,
+      outputStream: this.streams.output,
+    });
+
     const outputs: Record<string, string> = {
       input_stream_name: this.streams.input.name,
       input_stream_arn: this.streams.input.arn,
       output_stream_name: this.streams.output.name,
       output_stream_arn: this.streams.output.arn,
       function_name: this.scoring.function.functionName,
+      live_alias_arn: this.scoring.alias.arn,
+      lifecycle_operator_policy_arn: this.lifecycleOperator.policy.arn,
       image_uri: this.image.imageUri,
       ecr_repository_url: this.image.repository.repositoryUrl,
       model_bucket: this.modelBucket.bucketName,
+      // The run the function was created with; the serving run is the alias's: npm run model:list -- --env <env>.
       model_run_id: config.model.runId,
       failed_batches_queue_url: this.scoring.deadLetterQueue.url,
       alarm_topic_arn: this.monitoring.topic.arn,

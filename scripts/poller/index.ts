@@ -18,5 +18,13 @@ export {
   type FailureDestination,
 } from './failure-destination';
 export type { FailureCondition, OnFailureRecord, KinesisBatchInfo } from './failure-record';
-export type { BatchReport, DiscardReport, KinesisHandler, PollerObserver } from './types';
+export type {
+  AliasResolver,
+  BatchReport,
+  DiscardReport,
+  ExecutedVersion,
+  FunctionVersion,
+  KinesisHandler,
+  PollerObserver,
+} from './types';
 export { silentLogger, type PollerLogger } from './logger';

@@ -13,6 +13,7 @@ import {
 import {
   EventSourcePoller,
   memoryDestination,
+  type EventSourceMappingOptions,
   type KinesisHandler,
   type PollerConfig,
 } from '../../scripts/poller';
@@ -97,7 +98,9 @@ describe('local event-source poller against kinesis-local', () => {
   }
 
   async function startPoller(
-    config: Partial<PollerConfig> & Pick<PollerConfig, 'streamName' | 'handler' | 'onFailure'>,
+    config: Partial<EventSourceMappingOptions> &
+      Pick<EventSourceMappingOptions, 'streamName'> &
+      Pick<PollerConfig, 'onFailure' | 'observer' | 'logger'> & { handler: KinesisHandler },
   ): Promise<EventSourcePoller> {
     const poller = await EventSourcePoller.start({
       client,
