@@ -115,8 +115,8 @@ export function runLifecycleCli(
   run
     .catch((error: unknown) => {
       const { message, exitCode } = describeFailure(error);
-      console.error(`${command}: ${message}`);
-      if (error instanceof UsageError) console.error(`(${command} --help lists the options)`);
+      const hint = error instanceof UsageError ? ' (--help lists the options)' : '';
+      console.error(`${command}: ${message}${hint}`);
       return exitCode;
     })
     .then(

@@ -62,9 +62,13 @@ export class RolloutError extends LifecycleError {
 
 /** Joins a multi-line message (e.g. a signature mismatch listing every disagreement) into one line. */
 export function oneLine(message: string): string {
-  return message
+  const lines = message
     .split('\n')
     .map((line) => line.trim().replace(/^- /, ''))
-    .filter((line) => line !== '')
-    .join('; ');
+    .filter((line) => line !== '');
+  // "heading:" + items reads as "heading: item; item".
+  return lines.reduce(
+    (text, line) => (text === '' ? line : `${text}${text.endsWith(':') ? ' ' : '; '}${line}`),
+    '',
+  );
 }
