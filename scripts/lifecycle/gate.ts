@@ -155,9 +155,13 @@ function contractCheck(contract: ContractFigures): GateCheck {
   const who = `the ${reference.role} run ${reference.runId}`;
   if (!('notDone' in window) && window.validJson >= GATE_RULE.windowMinRecords) {
     const passed = window.candidateShare >= window.referenceShare - GATE_RULE.shareTolerance;
-    const lacking = Object.entries(window.missingShare)
-      .filter(([, share]) => share > GATE_RULE.shareTolerance)
-      .map(([name, share]) => `${name} (absent from ${points(share)})`);
+    // Grouped by share: "fixed acidity, pH (absent from 100.0 %)" rather than the share once per feature.
+    const byShare = new Map<string, string[]>();
+    for (const [name, share] of Object.entries(window.missingShare)) {
+      if (share <= GATE_RULE.shareTolerance) continue;
+      byShare.set(points(share), [...(byShare.get(points(share)) ?? []), name]);
+    }
+    const lacking = [...byShare].map(([share, names]) => `${names.join(', ')} (absent from ${share})`);
     const shares =
       `${points(window.candidateShare)} of ${window.validJson} valid-JSON records on ${window.stream} since ` +
       `${window.since} carry every candidate feature (${who}: ${points(window.referenceShare)})`;

@@ -8,7 +8,8 @@ const short = (run: { runId: string; version: string | null }): string =>
 function gate(record: RegistryRecord): string {
   if (!record.gate) return '-';
   const difference = record.gate.accuracy.difference;
-  return `${record.gate.verdict}${record.forced ? ' (forced)' : ''} Δacc ${difference >= 0 ? '+' : '−'}${Math.abs(difference).toFixed(3)} p=${record.gate.mcnemarP.toFixed(2)}`;
+  const p = record.gate.mcnemarP < 0.001 ? 'p<0.001' : `p=${record.gate.mcnemarP.toFixed(3)}`;
+  return `${record.gate.verdict}${record.forced ? ' (forced)' : ''} Δacc ${difference >= 0 ? '+' : '−'}${Math.abs(difference).toFixed(3)} ${p}`;
 }
 
 function smoke(record: RegistryRecord): string {
