@@ -4,7 +4,6 @@
  * refused promotion, a promotion, records scored by the new run, a rollback, records scored by the old run again,
  * the history, and a smoke test that catches the wrong run answering.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,34 +15,16 @@ import type { BatchReport } from '../../scripts/poller';
 import { wineRecord } from '../../scripts/records/wine';
 import { putRecords } from '../../scripts/streams/producer';
 import { StreamTail } from '../../scripts/streams/tail';
+import { runScript } from '../helpers/runScript';
 
 jest.setTimeout(240_000);
 
-const ROOT = path.resolve(__dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules/tsx/dist/cli.mjs');
 const CANDIDATE = '7572c494b7f99282d107a36e098bf452';
 const ELEVEN = readRuns().runs.all!;
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** Runs a lifecycle CLI as a process, as `npm run …` would. */
-function cli(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [TSX, path.join('scripts/lifecycle/cli', script), ...args], {
-      cwd: ROOT,
-      env,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (script: string, args: string[], env: NodeJS.ProcessEnv) =>
+  runScript(path.join('scripts/lifecycle/cli', script), args, env);
 
 describe('changing the model of a running local stack', () => {
   let stack: LocalStack;
@@ -154,12 +135,7 @@ describe('changing the model of a running local stack', () => {
 
   it('marks the live run in model:list', async () => {
     // Act
-    const run = await new Promise<Run>((resolve) => {
-      const child = spawn(process.execPath, [TSX, 'scripts/models/list.ts', '--local'], { cwd: ROOT, env });
-      let stdout = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.on('exit', (code) => resolve({ code, stdout, stderr: '' }));
-    });
+    const run = await runScript('scripts/models/list.ts', ['--local'], env);
 
     // Assess
     expect(run.code).toBe(0);

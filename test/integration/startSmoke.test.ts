@@ -10,6 +10,7 @@ import { DEFAULT_RUN_ID } from '../../model/src/artifacts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../scripts/emulators/emulators';
 import { assertPortFree, freePort } from '../../scripts/emulators/ports';
 import { StreamTail } from '../../scripts/streams/tail';
+import { runScript } from '../helpers/runScript';
 
 jest.setTimeout(90_000);
 
@@ -67,18 +68,6 @@ async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-/** Runs a script with tsx and returns its exit code and output. */
-function runScript(script: string, args: string[], env: NodeJS.ProcessEnv) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [TSX, script, ...args], { cwd: ROOT, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
 }
 
 describe('npm start', () => {

@@ -6,15 +6,7 @@
  * gives the verdict. Exit 0 PROMOTE, 3 REFUSE, 2 usage or lookup error (naming what was not found), 1 failure.
  */
 import '../../node20-sdk-warning';
-import {
-  EXIT_USAGE,
-  parseFlags,
-  runLifecycleCli,
-  secondsFrom,
-  whereFrom,
-  WHERE_OPTIONS,
-  WHERE_USAGE,
-} from '../cli';
+import * as cli from '../cli';
 import { compareRuns } from '../comparison';
 import { renderComparison } from '../compare-report';
 import { EXIT_CODES } from '../errors';
@@ -28,16 +20,16 @@ neither was trained on, and applies the promotion gate (docs/model-lifecycle.md)
 
   --candidate <run_id>     the run to judge (model/artifacts/<run_id>/, else the model bucket)
   --baseline <run_id>      the run to beat (required without --local/--env)
-${WHERE_USAGE}
+${cli.WHERE_USAGE}
   --eval-data <csv>        score on every row of this labelled CSV (the training CSV's columns) instead of the
                            intersection of the two runs' test splits
   --window-minutes <n>     how far back the input stream is read for the contract check (default 60)
 
-${EXIT_USAGE} Compare: 0 PROMOTE, 3 REFUSE.`;
+${cli.EXIT_USAGE} Compare: 0 PROMOTE, 3 REFUSE.`;
 
 async function main(argv: readonly string[]): Promise<number> {
-  const values = parseFlags(argv, {
-    ...WHERE_OPTIONS,
+  const values = cli.parseFlags(argv, {
+    ...cli.WHERE_OPTIONS,
     candidate: { type: 'string' },
     baseline: { type: 'string' },
     'eval-data': { type: 'string' },
@@ -45,8 +37,8 @@ async function main(argv: readonly string[]): Promise<number> {
   });
   const candidate = checkRunId('--candidate', values.candidate);
   const baseline = values.baseline === undefined ? undefined : checkRunId('--baseline', values.baseline);
-  const windowMinutes = secondsFrom('--window-minutes', values['window-minutes'], 60);
-  const where = whereFrom(values, false);
+  const windowMinutes = cli.secondsFrom('--window-minutes', values['window-minutes'], 60);
+  const where = cli.whereFrom(values, false);
   const target = where ? openTarget(where) : undefined;
   try {
     const comparison = await compareRuns({
@@ -63,4 +55,4 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-runLifecycleCli('model:compare', USAGE, main);
+cli.runLifecycleCli('model:compare', USAGE, main);

@@ -11,7 +11,7 @@
 import '../../node20-sdk-warning';
 import { spawnSync } from 'node:child_process';
 import { deploymentOf, TERRAFORM_CLI } from '../../../infra/index';
-import { EXIT_USAGE, runLifecycleCli, secondsFrom } from '../cli';
+import * as cli from '../cli';
 import { UsageError } from '../errors';
 import { cliContext, rollForward } from '../rollout';
 import { openTarget } from '../target';
@@ -21,12 +21,12 @@ const USAGE = `Usage: npm run deploy -- <environment> [terraform options…] [--
 terraform apply of the environment's stack, then alias live rolled forward to the version the apply published when
 it serves the live run (smoke-tested, moved back on failure, recorded). e.g. npm run deploy -- stage -auto-approve
 
-${EXIT_USAGE} A failed apply exits with terraform's code.`;
+${cli.EXIT_USAGE} A failed apply exits with terraform's code.`;
 
 async function main(argv: readonly string[]): Promise<number> {
   const smokeFlag = argv.indexOf('--smoke-timeout');
   const smokeTimeoutMs =
-    secondsFrom('--smoke-timeout', smokeFlag < 0 ? undefined : argv[smokeFlag + 1], 120) * 1000;
+    cli.secondsFrom('--smoke-timeout', smokeFlag < 0 ? undefined : argv[smokeFlag + 1], 120) * 1000;
   const rest = smokeFlag < 0 ? argv : [...argv.slice(0, smokeFlag), ...argv.slice(smokeFlag + 2)];
   const [environment, ...terraformOptions] = rest;
   if (environment === undefined || environment.startsWith('-')) {
@@ -51,4 +51,4 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-runLifecycleCli('deploy', USAGE, main);
+cli.runLifecycleCli('deploy', USAGE, main);

@@ -6,7 +6,7 @@
  * Exit 0, 2 usage or lookup error.
  */
 import '../../node20-sdk-warning';
-import { EXIT_USAGE, parseFlags, runLifecycleCli, whereFrom, WHERE_OPTIONS, WHERE_USAGE } from '../cli';
+import * as cli from '../cli';
 import { EXIT_CODES } from '../errors';
 import { renderHistory } from '../history-report';
 import { listRecords, recordPrefix } from '../registry';
@@ -17,14 +17,14 @@ const USAGE = `Usage: npm run model:history -- (--local | --env <env>) [--all]
 
 Lists the lifecycle registry ({experiment}/registry/ in the model bucket), oldest first.
 
-${WHERE_USAGE}
+${cli.WHERE_USAGE}
   --all                    every environment's records in that bucket, not only this one's
 
-${EXIT_USAGE}`;
+${cli.EXIT_USAGE}`;
 
 async function main(argv: readonly string[]): Promise<number> {
-  const values = parseFlags(argv, { ...WHERE_OPTIONS, all: { type: 'boolean', default: false } });
-  const target = openTarget(whereFrom(values, true));
+  const values = cli.parseFlags(argv, { ...cli.WHERE_OPTIONS, all: { type: 'boolean', default: false } });
+  const target = openTarget(cli.whereFrom(values, true));
   try {
     const store = await readModelStore(target);
     const location = { client: target.s3, bucket: store.bucket, experimentId: store.experimentId };
@@ -43,4 +43,4 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-runLifecycleCli('model:history', USAGE, main);
+cli.runLifecycleCli('model:history', USAGE, main);

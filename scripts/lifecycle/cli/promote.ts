@@ -7,15 +7,7 @@
  * error, 3 refused by the gate (recorded; nothing changed).
  */
 import '../../node20-sdk-warning';
-import {
-  EXIT_USAGE,
-  parseFlags,
-  runLifecycleCli,
-  secondsFrom,
-  whereFrom,
-  WHERE_OPTIONS,
-  WHERE_USAGE,
-} from '../cli';
+import * as cli from '../cli';
 import { compareRuns } from '../comparison';
 import { renderComparison } from '../compare-report';
 import { UsageError } from '../errors';
@@ -29,7 +21,7 @@ Gate (the model:compare rule against the live run), publish a version with the r
 (moving live straight back if it fails), and record it in the registry (docs/model-lifecycle.md).
 
   --run-id <run_id>        the run to serve (model/artifacts/<run_id>/, else the model bucket)
-${WHERE_USAGE}
+${cli.WHERE_USAGE}
   --force                  promote even if the gate refuses (recorded as forced); needs --reason
   --reason "<text>"        why: recorded with the promotion
   --baseline <run_id>      judge against this run instead of the live one
@@ -37,11 +29,11 @@ ${WHERE_USAGE}
   --window-minutes <n>     input stream window of the contract check (default 60)
   --timeout <s>            how long the smoke test waits for its predictions (default 60)
 
-${EXIT_USAGE}`;
+${cli.EXIT_USAGE}`;
 
 async function main(argv: readonly string[]): Promise<number> {
-  const values = parseFlags(argv, {
-    ...WHERE_OPTIONS,
+  const values = cli.parseFlags(argv, {
+    ...cli.WHERE_OPTIONS,
     'run-id': { type: 'string' },
     force: { type: 'boolean', default: false },
     reason: { type: 'string' },
@@ -55,9 +47,9 @@ async function main(argv: readonly string[]): Promise<number> {
     throw new UsageError('--force needs --reason "<why>": an overridden gate is recorded with its reason');
   }
   const baseline = values.baseline === undefined ? undefined : checkRunId('--baseline', values.baseline);
-  const windowMinutes = secondsFrom('--window-minutes', values['window-minutes'], 60);
-  const timeoutMs = secondsFrom('--timeout', values.timeout, 60) * 1000;
-  const target = openTarget(whereFrom(values, true));
+  const windowMinutes = cli.secondsFrom('--window-minutes', values['window-minutes'], 60);
+  const timeoutMs = cli.secondsFrom('--timeout', values.timeout, 60) * 1000;
+  const target = openTarget(cli.whereFrom(values, true));
   try {
     const comparison = await compareRuns({
       candidate: runId,
@@ -82,4 +74,4 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-runLifecycleCli('model:promote', USAGE, main);
+cli.runLifecycleCli('model:promote', USAGE, main);

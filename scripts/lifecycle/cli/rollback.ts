@@ -6,15 +6,7 @@
  * smoke test failed (live stays rolled back), 2 usage or lookup error (nothing changed).
  */
 import '../../node20-sdk-warning';
-import {
-  EXIT_USAGE,
-  parseFlags,
-  runLifecycleCli,
-  secondsFrom,
-  whereFrom,
-  WHERE_OPTIONS,
-  WHERE_USAGE,
-} from '../cli';
+import * as cli from '../cli';
 import { cliContext, rollback } from '../rollout';
 import { checkRunId } from '../runs';
 import { openTarget } from '../target';
@@ -24,17 +16,21 @@ const USAGE = `Usage: npm run model:rollback -- (--local | --env <env>) [--to <r
 Moves alias live back — to the version it replaced last, or to the newest version serving --to — then smoke-tests
 and records it (docs/model-lifecycle.md). No image build, no terraform apply.
 
-${WHERE_USAGE}
+${cli.WHERE_USAGE}
   --to <run_id>            go back to this run's newest published version
   --timeout <s>            how long the smoke test waits for its predictions (default 60)
 
-${EXIT_USAGE}`;
+${cli.EXIT_USAGE}`;
 
 async function main(argv: readonly string[]): Promise<number> {
-  const values = parseFlags(argv, { ...WHERE_OPTIONS, to: { type: 'string' }, timeout: { type: 'string' } });
+  const values = cli.parseFlags(argv, {
+    ...cli.WHERE_OPTIONS,
+    to: { type: 'string' },
+    timeout: { type: 'string' },
+  });
   const to = values.to === undefined ? undefined : checkRunId('--to', values.to);
-  const timeoutMs = secondsFrom('--timeout', values.timeout, 60) * 1000;
-  const target = openTarget(whereFrom(values, true));
+  const timeoutMs = cli.secondsFrom('--timeout', values.timeout, 60) * 1000;
+  const target = openTarget(cli.whereFrom(values, true));
   try {
     const context = await cliContext(target, { smokeTimeoutMs: timeoutMs, log: (line) => console.log(line) });
     const outcome = await rollback(context, to);
@@ -45,4 +41,4 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-runLifecycleCli('model:rollback', USAGE, main);
+cli.runLifecycleCli('model:rollback', USAGE, main);

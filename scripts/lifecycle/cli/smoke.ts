@@ -6,15 +6,7 @@
  * timeout, 2 usage or lookup error.
  */
 import '../../node20-sdk-warning';
-import {
-  EXIT_USAGE,
-  parseFlags,
-  runLifecycleCli,
-  secondsFrom,
-  whereFrom,
-  WHERE_OPTIONS,
-  WHERE_USAGE,
-} from '../cli';
+import * as cli from '../cli';
 import { EXIT_CODES, UsageError } from '../errors';
 import { checkRunId, resolveRun } from '../runs';
 import { runSmoke } from '../smoke';
@@ -26,27 +18,27 @@ const USAGE = `Usage: npm run smoke -- (--local | --env <env>) [--run-id <run_id
 Puts canary records (rows of the run's test split, customer_id "canary-…") on the input stream and checks that their
 predictions come from the run and equal its offline predictions; prints each check and the put → prediction latency.
 
-${WHERE_USAGE}
+${cli.WHERE_USAGE}
   --run-id <run_id>        the run expected to answer (default: the live run)
   --timeout <s>            how long to wait for the predictions (default 60)
   --count <n>              canary records (default 5)
 
-${EXIT_USAGE}`;
+${cli.EXIT_USAGE}`;
 
 async function main(argv: readonly string[]): Promise<number> {
-  const values = parseFlags(argv, {
-    ...WHERE_OPTIONS,
+  const values = cli.parseFlags(argv, {
+    ...cli.WHERE_OPTIONS,
     'run-id': { type: 'string' },
     timeout: { type: 'string' },
     count: { type: 'string' },
   });
-  const timeoutMs = secondsFrom('--timeout', values.timeout, 60) * 1000;
+  const timeoutMs = cli.secondsFrom('--timeout', values.timeout, 60) * 1000;
   const count = values.count === undefined ? 5 : Number(values.count);
   if (!Number.isInteger(count) || count < 1 || count > 100) {
     throw new UsageError(`--count must be a whole number from 1 to 100, got ${JSON.stringify(values.count)}`);
   }
   const requested = values['run-id'] === undefined ? undefined : checkRunId('--run-id', values['run-id']);
-  const target = openTarget(whereFrom(values, true));
+  const target = openTarget(cli.whereFrom(values, true));
   try {
     const store = await readModelStore(target);
     const runId = requested ?? (await readLive(target)).version.runId;
@@ -59,4 +51,4 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-runLifecycleCli('smoke', USAGE, main);
+cli.runLifecycleCli('smoke', USAGE, main);

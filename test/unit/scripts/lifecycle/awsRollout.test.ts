@@ -181,6 +181,18 @@ describe('the lifecycle on AWS (Lambda, S3 and the registry mocked)', () => {
   let smokePasses: boolean;
   let context: RolloutContext;
 
+  /** Promotes the candidate with a comparison of the given verdict. */
+  const promoteCandidate = (
+    verdict: 'PROMOTE' | 'REFUSE',
+    override: { force?: boolean; reason?: string } = {},
+  ) =>
+    promote(context, {
+      run: resolved(CANDIDATE),
+      comparison: comparison(verdict),
+      force: false,
+      ...override,
+    });
+
   beforeEach(() => {
     lambda.reset();
     s3.reset();
@@ -227,11 +239,7 @@ describe('the lifecycle on AWS (Lambda, S3 and the registry mocked)', () => {
 
   it('promotes: publishes a version with the run, moves live, smoke-tests it, then records — in that order', async () => {
     // Act
-    const outcome = await promote(context, {
-      run: resolved(CANDIDATE),
-      comparison: comparison('PROMOTE'),
-      force: false,
-    });
+    const outcome = await promoteCandidate('PROMOTE');
 
     // Assess
     expect(outcome.exitCode).toBe(EXIT_CODES.ok);
@@ -281,11 +289,7 @@ describe('the lifecycle on AWS (Lambda, S3 and the registry mocked)', () => {
     smokePasses = false;
 
     // Act
-    const outcome = await promote(context, {
-      run: resolved(CANDIDATE),
-      comparison: comparison('PROMOTE'),
-      force: false,
-    });
+    const outcome = await promoteCandidate('PROMOTE');
 
     // Assess
     expect(outcome.exitCode).toBe(EXIT_CODES.failed);
@@ -307,11 +311,7 @@ describe('the lifecycle on AWS (Lambda, S3 and the registry mocked)', () => {
 
   it('refuses what the gate refuses: records it, changes nothing, exits 3', async () => {
     // Act
-    const outcome = await promote(context, {
-      run: resolved(CANDIDATE),
-      comparison: comparison('REFUSE'),
-      force: false,
-    });
+    const outcome = await promoteCandidate('REFUSE');
 
     // Assess
     expect(outcome.exitCode).toBe(EXIT_CODES.refused);
@@ -329,12 +329,7 @@ describe('the lifecycle on AWS (Lambda, S3 and the registry mocked)', () => {
 
   it('promotes a refused run with --force, recording that it was forced and why', async () => {
     // Act
-    const outcome = await promote(context, {
-      run: resolved(CANDIDATE),
-      comparison: comparison('REFUSE'),
-      force: true,
-      reason: 'hotfix for INC-42',
-    });
+    const outcome = await promoteCandidate('REFUSE', { force: true, reason: 'hotfix for INC-42' });
 
     // Assess
     expect(outcome.exitCode).toBe(EXIT_CODES.ok);
