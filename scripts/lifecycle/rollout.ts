@@ -14,7 +14,7 @@ import {
   waitUntilFunctionUpdated,
 } from '@aws-sdk/client-lambda';
 import type { Comparison } from './comparison';
-import { EXIT_CODES, LookupError, oneLine } from './errors';
+import { EXIT_CODES, LookupError, oneLine, RolloutError } from './errors';
 import { appendRecord, listRecords, type RegistryRecord } from './registry';
 import { publishIfAbsent, resolveRun, type ResolvedRun } from './runs';
 import { runSmoke, type SmokeResult } from './smoke';
@@ -201,13 +201,26 @@ export async function promote(context: RolloutContext, request: PromoteRequest):
     };
   }
   if (forced) context.log(`gate: REFUSE overridden with --force: ${request.reason ?? ''}`);
-  if (await publishIfAbsent(context.target, context.store, run)) {
-    context.log(
-      `published run ${run.runId} to s3://${context.store.bucket}/${context.store.experimentId}/${run.runId}/`,
-    );
+  let version: PublishedVersion | undefined;
+  let swapped: { smoke: SmokeResult; reverted: boolean };
+  try {
+    if (await publishIfAbsent(context.target, context.store, run)) {
+      context.log(
+        `published run ${run.runId} to s3://${context.store.bucket}/${context.store.experimentId}/${run.runId}/`,
+      );
+    }
+    version = await publishRunVersion(context.target, run.runId, context.log);
+    swapped = await swap(context, live, version, run, true);
+  } catch (error) {
+    throw await failed(context, error, {
+      from,
+      to: { runId: run.runId, version: version?.version ?? null },
+      gate,
+      forced,
+      ...reason,
+    });
   }
-  const version = await publishRunVersion(context.target, run.runId, context.log);
-  const { smoke, reverted } = await swap(context, live, version, run, true);
+  const { smoke, reverted } = swapped;
   const entry = await record(context, {
     action: 'promote',
     outcome: reverted ? 'rolled-back' : 'live',
@@ -229,6 +242,29 @@ export async function promote(context: RolloutContext, request: PromoteRequest):
         summary: `run ${run.runId} is live: version ${version.version}`,
         record: entry,
       };
+}
+
+/**
+ * After an AWS error in the middle of a promote: puts `$LATEST`'s `RUN_ID` back if `live` did not move, records the
+ * failure (best effort: the original error matters more) and returns the error to throw, saying what serves now.
+ */
+async function failed(
+  context: RolloutContext,
+  error: unknown,
+  fields: Pick<RecordFields, 'from' | 'to' | 'gate' | 'forced' | 'reason'>,
+): Promise<RolloutError> {
+  const message = oneLine(error instanceof Error ? error.message : String(error));
+  const now = await readLive(context.target).catch(() => undefined);
+  if (now?.version.version === fields.from.version) {
+    await syncLatest(context, fields.from.runId).catch(() => undefined);
+  }
+  await record(context, { action: 'promote', outcome: 'failed', ...fields, error: message }).catch(
+    () => undefined,
+  );
+  const serving = now ? describe(now.version) : 'unknown (npm run model:list shows it)';
+  return new RolloutError('ROLLOUT_FAILED', `promote failed: ${message}; live is ${serving}`, {
+    cause: error,
+  });
 }
 
 /**

@@ -63,13 +63,22 @@ function localTarget(): Target {
     kinesis,
     s3,
     // No STS on the local stack: the operating-system user stands for the caller.
-    who: () => Promise.resolve(`${os.userInfo().username}@${os.hostname()}`),
+    who: () => Promise.resolve(`${localUser()}@${os.hostname()}`),
     destroy: () => {
       lambda.destroy();
       kinesis.destroy();
       s3.destroy();
     },
   };
+}
+
+/** The user name, also in a container whose user has no passwd entry (where `os.userInfo()` throws). */
+function localUser(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return process.env.USER ?? process.env.USERNAME ?? 'unknown';
+  }
 }
 
 function environmentTarget(env: string): Target {

@@ -309,6 +309,27 @@ describe('the lifecycle on AWS (Lambda, S3 and the registry mocked)', () => {
     expect(records[0]).toMatchObject({ outcome: 'rolled-back', smoke: { passed: false } });
   });
 
+  it('records a failed promote, restores $LATEST and says what serves when an AWS call fails midway', async () => {
+    // Prepare
+    lambda.on(PublishVersionCommand).rejects(new Error('Rate exceeded'));
+
+    // Act
+    const attempt = promoteCandidate('PROMOTE');
+
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ code: 'ROLLOUT_FAILED', exitCode: EXIT_CODES.failed });
+    await expect(attempt).rejects.toThrow(
+      `promote failed: Rate exceeded; live is version 3 (run ${LIVE_RUN})`,
+    );
+    expect(fn.alias.version).toBe('3');
+    expect(fn.latest.RUN_ID).toBe(LIVE_RUN);
+    expect(records.at(-1)).toMatchObject({
+      outcome: 'failed',
+      to: { runId: CANDIDATE, version: null },
+      error: 'Rate exceeded',
+    });
+  });
+
   it('refuses what the gate refuses: records it, changes nothing, exits 3', async () => {
     // Act
     const outcome = await promoteCandidate('REFUSE');
