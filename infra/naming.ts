@@ -3,6 +3,20 @@
  * constructs, the dashboard, the outputs and the tests agree.
  */
 
+/**
+ * The alias the input stream's event source mapping invokes: it names the published version (one per model run) that
+ * serves. Terraform creates it once; after that the lifecycle commands move it (docs/model-lifecycle.md).
+ */
+export const LIVE_ALIAS = 'live';
+
+/**
+ * Key prefix, with a trailing slash, of the lifecycle registry in the model bucket: one append-only JSON record per
+ * promote, refused promote, rollback and deploy roll-forward, beside the experiment's runs (docs/model-lifecycle.md).
+ */
+export function registryPrefix(experimentId: string): string {
+  return `${experimentId}/registry/`;
+}
+
 /** Resource names for one environment. */
 export interface ResourceNames {
   readonly inputStream: string;
@@ -14,6 +28,8 @@ export interface ResourceNames {
   readonly deadLetterQueue: string;
   readonly alarmTopic: string;
   readonly dashboard: string;
+  /** Managed policy for whoever promotes and rolls back models (a person or a CI role attaches it). */
+  readonly lifecyclePolicy: string;
   /** `bucket_prefix` of a created model bucket (AWS appends a unique suffix; bucket names are global). */
   readonly modelBucketPrefix: string;
   /** The batch inference function (same image, `batch.handler`); also its role's name. */
@@ -42,6 +58,7 @@ export function resourceNames(
     deadLetterQueue: `${functionName}-failures`,
     alarmTopic: `${prefix}-alarms`,
     dashboard: prefix,
+    lifecyclePolicy: `${prefix}-model-lifecycle`,
     modelBucketPrefix: `${prefix}-models-`,
     batchFunction: `${prefix}-batch`,
     batchLogGroup: `/aws/lambda/${prefix}-batch`,

@@ -8,13 +8,14 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { BackendConfig, InfraConfig } from './config/schema';
 import { BatchFunction } from './constructs/batch-function';
 import { DataAwsS3Bucket } from '@cdktf/provider-aws/lib/data-aws-s3-bucket';
+import { LifecycleOperator } from './constructs/lifecycle-operator';
 import { Monitoring } from './constructs/monitoring';
 import { ModelBucket } from './constructs/model-bucket';
 import { ScoringFunction } from './constructs/scoring-function';
 import { ScoringImage, type ImageBuildOptions } from './constructs/scoring-image';
 import { Streams } from './constructs/streams';
 import { InfraConfigError } from './errors';
-import { resourceNames } from './naming';
+import { LIVE_ALIAS, resourceNames } from './naming';
 
 /** Options of {@link ScoringStack}. */
 export interface ScoringStackOptions {
@@ -37,6 +38,7 @@ export class ScoringStack extends TerraformStack {
   public readonly monitoring: Monitoring;
   /** Batch inference (`batch.enabled`), else `undefined`. */
   public readonly batch: BatchFunction | undefined;
+  public readonly lifecycleOperator: LifecycleOperator;
 
   /**
    * @throws {@link InfraConfigError} when neither an image build nor a CI-built image is given.
@@ -114,6 +116,7 @@ export class ScoringStack extends TerraformStack {
       topicName: names.alarmTopic,
       dashboardName: names.dashboard,
       functionName: names.function,
+      aliasName: LIVE_ALIAS,
       inputStreamName: names.inputStream,
       outputStreamName: names.outputStream,
       deadLetterQueueName: names.deadLetterQueue,
@@ -128,15 +131,28 @@ export class ScoringStack extends TerraformStack {
         : {}),
     });
 
+    this.lifecycleOperator = new LifecycleOperator(this, 'lifecycle-operator', {
+      policyName: names.lifecyclePolicy,
+      function: this.scoring.function,
+      alias: this.scoring.alias,
+      modelBucket: this.modelBucket,
+      experimentId: config.model.experimentId,
+      inputStream: this.streams.input,
+      outputStream: this.streams.output,
+    });
+
     const outputs: Record<string, string> = {
       input_stream_name: this.streams.input.name,
       input_stream_arn: this.streams.input.arn,
       output_stream_name: this.streams.output.name,
       output_stream_arn: this.streams.output.arn,
       function_name: this.scoring.function.functionName,
+      live_alias_arn: this.scoring.alias.arn,
+      lifecycle_operator_policy_arn: this.lifecycleOperator.policy.arn,
       image_uri: this.image.imageUri,
       ecr_repository_url: this.image.repository.repositoryUrl,
       model_bucket: this.modelBucket.bucketName,
+      // The run the function was created with; the serving run is the alias's: npm run model:list -- --env <env>.
       model_run_id: config.model.runId,
       failed_batches_queue_url: this.scoring.deadLetterQueue.url,
       alarm_topic_arn: this.monitoring.topic.arn,

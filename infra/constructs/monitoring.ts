@@ -2,6 +2,10 @@
  * Alarms, their SNS topic (with an optional e-mail subscription) and a CloudWatch dashboard for the pipeline:
  * - IteratorAge (Maximum): the function falls behind the input stream;
  * - Errors and Throttles of the function;
+ * The Lambda metrics follow the alias the event source mapping invokes (dimensions `FunctionName` + `Resource` =
+ * `<function>:live`), so they measure whichever version serves after a promote or a rollback; the dashboard also
+ * splits invocations by `ExecutedVersion`, which shows a swap as it happens. The function's own EMF metrics carry
+ * the `service` dimension only: every version emits them, and only the alias's version receives stream traffic.
  * - visible messages on the on-failure queue: a batch was given up on;
  * - WriteProvisionedThroughputExceeded on the output stream: predictions are being throttled;
  * - the function's own EMF metric of rejected (quarantined) records: producers send bad data;
@@ -34,6 +38,8 @@ export interface MonitoringOptions {
   readonly topicName: string;
   readonly dashboardName: string;
   readonly functionName: string;
+  /** The alias the event source mapping invokes (`live`). */
+  readonly aliasName: string;
   readonly inputStreamName: string;
   readonly outputStreamName: string;
   readonly deadLetterQueueName: string;
@@ -138,8 +144,13 @@ export class Monitoring extends Construct {
   }
 }
 
+/** Lambda's dimensions for invocations through an alias: `Resource` is `<function>:<alias>`. */
+function aliasDimensions(options: MonitoringOptions): Record<string, string> {
+  return { FunctionName: options.functionName, Resource: `${options.functionName}:${options.aliasName}` };
+}
+
 function alarmSpecs(options: MonitoringOptions): AlarmSpec[] {
-  const fn = { FunctionName: options.functionName };
+  const fn = aliasDimensions(options);
   return [
     {
       id: 'iterator-age',
@@ -302,7 +313,9 @@ function driftAlarmSpecs(options: MonitoringOptions): AlarmSpec[] {
   return [...features, ...predictions];
 }
 
-type MetricLine = (string | { stat?: string; label?: string; yAxis?: string })[];
+type MetricLine = (
+  string | { stat?: string; label?: string; yAxis?: string; expression?: string; id?: string }
+)[];
 
 function dashboardBody(options: MonitoringOptions, alarms: readonly CloudwatchMetricAlarm[]): object {
   const { region } = options;
@@ -314,7 +327,7 @@ function dashboardBody(options: MonitoringOptions, alarms: readonly CloudwatchMe
     height: 6,
     properties: { title, region, view: 'timeSeries', stacked: false, stat, period: 60, metrics },
   });
-  const fn = ['FunctionName', options.functionName];
+  const fn = Object.entries(aliasDimensions(options)).flat();
   const service = [SERVICE_DIMENSION, options.serviceName];
   return {
     widgets: [
@@ -410,8 +423,25 @@ function dashboardBody(options: MonitoringOptions, alarms: readonly CloudwatchMe
         12,
         15,
       ),
-      ...driftWidgets(options, 21),
-      ...(options.batch === undefined ? [] : [batchWidget(options, options.batch, 33)]),
+      metric(
+        `Invocations by executed version (alias ${options.aliasName})`,
+        [
+          [
+            {
+              id: 'versions',
+              expression:
+                `SEARCH('{AWS/Lambda,FunctionName,Resource,ExecutedVersion} MetricName="Invocations" ` +
+                `FunctionName="${options.functionName}"', 'Sum', 60)`,
+              label: '',
+            },
+          ],
+        ],
+        'Sum',
+        0,
+        21,
+      ),
+      ...driftWidgets(options, 27),
+      ...(options.batch === undefined ? [] : [batchWidget(options, options.batch, 39)]),
     ],
   };
 }

@@ -22,8 +22,13 @@ export interface ScoringPolicyTargets {
   readonly inputStreamArn: string;
   readonly outputStreamArn: string;
   readonly bucketArn: string;
-  /** Key prefix of the configured run's model folder, with a trailing slash: `{experiment}/{run}/artifacts/model/`. */
-  readonly modelPrefix: string;
+  /**
+   * Key pattern of the experiment's model folders, with a trailing slash and `*` for the run id (`{experiment}/` +
+   * `*` + `/artifacts/model/`). Every run's, not one: each published version of the function loads its own
+   * `RUN_ID`, and promoting or rolling back only moves an alias (no apply), so the role must already read whichever
+   * run a version names.
+   */
+  readonly modelFolders: string;
   /** Key prefix of quarantined records, with a trailing slash. */
   readonly quarantinePrefix: string;
   readonly deadLetterQueueArn: string;
@@ -67,19 +72,20 @@ export function scoringFunctionPolicies(targets: ScoringPolicyTargets): ScoringP
     ],
     'read-model': [
       {
-        Sid: 'GetConfiguredRunArtifacts',
+        // Model folders only: the registry (`{experiment}/registry/`) and quarantine stay out of reach.
+        Sid: 'GetRunArtifacts',
         Effect: 'Allow',
         Action: ['s3:GetObject'],
-        Resource: [`${targets.bucketArn}/${targets.modelPrefix}*`],
+        Resource: [`${targets.bucketArn}/${targets.modelFolders}*`],
       },
       {
-        // Without ListBucket a missing artifact answers 403 AccessDenied; with it (limited to the run's prefix) the
+        // Without ListBucket a missing artifact answers 403 AccessDenied; with it (limited to model folders) the
         // function can report a clear 404 NoSuchKey naming the key.
-        Sid: 'ListConfiguredRunArtifacts',
+        Sid: 'ListRunArtifacts',
         Effect: 'Allow',
         Action: ['s3:ListBucket'],
         Resource: [targets.bucketArn],
-        Condition: { StringLike: { 's3:prefix': [`${targets.modelPrefix}*`] } },
+        Condition: { StringLike: { 's3:prefix': [`${targets.modelFolders}*`] } },
       },
     ],
     'write-quarantine': [

@@ -12,6 +12,7 @@ import {
 } from '../../functions/contract/names';
 import { isS3Url, parseS3Folder, S3_BUCKET_NAME, S3UrlError } from '../../functions/contract/s3Folder';
 import { DEFAULT_EXPERIMENT_ID, EXPERIMENT_ID_PATTERN, RUN_ID_PATTERN } from '../../model/src/contract';
+import { DEFAULT_STATE_FILE, stateFilePath } from './state-file';
 
 /**
  * The local stack's defaults (docs/contract.md §7), which `npm start`, the demo, the e2e harness and the CLIs' `--local`
@@ -35,6 +36,14 @@ export const ON_FAILURE_PREFIX = 'esm-failures';
 export const LOCAL_STACK_VARIABLES = {
   LOCAL_KINESIS_PORT: [String(LOCAL_DEFAULTS.kinesisPort), 'kinesis-mock plain-HTTP port'],
   LOCAL_S3_PORT: [String(LOCAL_DEFAULTS.s3Port), 's3rver port'],
+  LOCAL_LAMBDA_PORT: [
+    '0 (a free port, shown in the banner and the state file)',
+    "the local function's Lambda API (versions, alias live) for the lifecycle commands",
+  ],
+  LOCAL_STACK_STATE_FILE: [
+    DEFAULT_STATE_FILE,
+    'where npm start announces its endpoints to --local commands (removed on stop)',
+  ],
   LOCAL_STACK_DIR: [
     'a new temp folder, removed on exit',
     'S3 files (models, quarantine, on-failure) and the kinesis-mock log; kept when set',
@@ -63,6 +72,10 @@ export const LOCAL_STACK_VARIABLES = {
 export interface LocalStackConfig {
   readonly kinesisPort: number;
   readonly s3Port: number;
+  /** The local Lambda API (`LOCAL_LAMBDA_PORT`). */
+  readonly lambdaPort: number;
+  /** Where `npm start` announces itself (`LOCAL_STACK_STATE_FILE`, absolute). */
+  readonly stateFile: string;
   /** Set: data and logs go there and stay. Unset: a temp folder removed on stop. */
   readonly dir: string | undefined;
   readonly inputStream: string;
@@ -126,6 +139,8 @@ const LOG_LEVELS = [
 const schema = z.object({
   LOCAL_KINESIS_PORT: int(1, 65_535, LOCAL_DEFAULTS.kinesisPort),
   LOCAL_S3_PORT: int(1, 65_535, LOCAL_DEFAULTS.s3Port),
+  // 0 by default: the state file announces the port, so it need not be fixed, and parallel stacks never collide.
+  LOCAL_LAMBDA_PORT: int(0, 65_535, 0),
   LOCAL_STACK_DIR: text(/./, 'must be a folder path'),
   INPUT_STREAM_NAME: textOr(KINESIS_STREAM_NAME, KINESIS_STREAM_NAME_RULE, LOCAL_DEFAULTS.inputStream),
   PREDICTIONS_STREAM_NAME: textOr(
@@ -188,9 +203,17 @@ export function parseLocalStackConfig(env: NodeJS.ProcessEnv = process.env): Loc
   }
   const e = parsed.data;
   const problems: string[] = [];
-  if (e.LOCAL_KINESIS_PORT === e.LOCAL_S3_PORT) {
-    problems.push(`LOCAL_KINESIS_PORT and LOCAL_S3_PORT are both ${e.LOCAL_S3_PORT}: choose two ports`);
-  }
+  const ports = [
+    ['LOCAL_KINESIS_PORT', e.LOCAL_KINESIS_PORT],
+    ['LOCAL_S3_PORT', e.LOCAL_S3_PORT],
+    ['LOCAL_LAMBDA_PORT', e.LOCAL_LAMBDA_PORT],
+  ] as const;
+  ports.forEach(([name, port], i) => {
+    for (const [other, otherPort] of ports.slice(i + 1)) {
+      if (port !== 0 && port === otherPort)
+        problems.push(`${name} and ${other} are both ${port}: choose different ports`);
+    }
+  });
   if (e.INPUT_STREAM_NAME === e.PREDICTIONS_STREAM_NAME) {
     problems.push(
       'INPUT_STREAM_NAME and PREDICTIONS_STREAM_NAME must differ (the handler would read its own output)',
@@ -203,6 +226,8 @@ export function parseLocalStackConfig(env: NodeJS.ProcessEnv = process.env): Loc
   return {
     kinesisPort: e.LOCAL_KINESIS_PORT,
     s3Port: e.LOCAL_S3_PORT,
+    lambdaPort: e.LOCAL_LAMBDA_PORT,
+    stateFile: stateFilePath(env),
     dir: e.LOCAL_STACK_DIR,
     inputStream: e.INPUT_STREAM_NAME,
     predictionsStream: e.PREDICTIONS_STREAM_NAME,

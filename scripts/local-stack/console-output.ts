@@ -6,6 +6,8 @@ import type { BatchTriggerOutcome } from './batchTrigger';
 export interface BannerInput {
   readonly kinesisEndpoint: string;
   readonly s3Endpoint: string;
+  /** The local Lambda API the lifecycle commands drive (versions, alias `live`). */
+  readonly lambdaEndpoint: string;
   readonly region: string;
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
@@ -82,6 +84,7 @@ export function readyBanner(input: BannerInput): string {
     `  input stream   ${input.inputStream} (${input.inputShards} shard${input.inputShards === 1 ? '' : 's'})`,
     `  poller         batch ${p.batchSize}, window ${p.maximumBatchingWindowMs} ms, ${retries}, bisect on error, ${age}, ReportBatchItemFailures`,
     `  handler        functions/handler.ts, run ${input.runId} (${input.featureSet}: ${input.features.join(', ')})`,
+    `  function       version 1, invoked through alias live; Lambda API ${forHumans(input.lambdaEndpoint)}`,
     `  model          ${input.modelUri}`,
     `  output stream  ${input.predictionsStream}`,
     `  quarantine     ${input.quarantineLocation}/`,
@@ -94,17 +97,20 @@ export function readyBanner(input: BannerInput): string {
     cliCommands(input),
     '',
     'Or with the scripts: npm run put-records -- --local --file <records.jsonl>; npm run read-predictions -- --local --follow',
+    'Change the model without a restart: npm run model:compare -- --local --candidate <run>; npm run model:promote -- --local --run-id <run>; npm run model:rollback -- --local',
     'One line per batch follows, and one per dropped batch file. Ctrl-C stops everything.',
   ].join('\n');
 }
 
 /**
- * One batch: records in, predicted and rejected (quarantined) out, and the latencies. Predicted is derived: every
- * record the handler neither quarantined nor reported in `batchItemFailures` was written to the output stream.
+ * One batch: records in, the version and model run that scored them, predicted and rejected (quarantined) out, and
+ * the latencies. Predicted is derived: every record the handler neither quarantined nor reported in
+ * `batchItemFailures` was written to the output stream.
  */
 export function batchLine(report: BatchReport, quarantined: number, at: Date = new Date()): string {
   const time = at.toISOString().slice(11, 23);
-  const head = `${time}  ${report.shardId}  ${report.records} record${report.records === 1 ? '' : 's'}`;
+  const ran = report.executed ? `  v${report.executed.version} run ${report.executed.runId.slice(0, 8)}` : '';
+  const head = `${time}  ${report.shardId}${ran}  ${report.records} record${report.records === 1 ? '' : 's'}`;
   const timing = `handler ${Math.round(report.durationMs)} ms, iterator age ${Math.round(report.iteratorAgeMs)} ms`;
   if (report.outcome === 'error') {
     const next =

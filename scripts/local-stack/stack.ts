@@ -6,7 +6,10 @@
  *
  * The embedded local stack: kinesis-mock and s3rver on loopback, the input and output streams, the model bucket with
  * the committed runs published, and the real handler (`functions/handler.ts`, imported in-process) behind the
- * Lambda-like event-source poller. `npm start` and `npm run demo` are thin CLIs around {@link startLocalStack}.
+ * Lambda-like event-source poller. As on AWS, the handler runs as a published version of the function with its
+ * `RUN_ID` frozen in, and the poller invokes the alias `live`, resolved before every batch; a small Lambda API
+ * (`lambda-api.ts`) lets the lifecycle commands publish versions and move the alias while the stack runs.
+ * `npm start` and `npm run demo` are thin CLIs around {@link startLocalStack}.
  */
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -15,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createTelemetry } from '../../functions/adapters/observability';
 import { parseConfig, type FunctionConfig } from '../../functions/config';
-import { createDefaultHandler, type FunctionHandler } from '../../functions/handler';
+import { createDefaultHandler } from '../../functions/handler';
 import { createDefaultBatchHandler, type BatchHandler } from '../../functions/batch';
 import { parseBatchConfig } from '../../functions/batch/config';
 import { createBatchTrigger, type BatchTriggerOutcome } from './batchTrigger';
@@ -23,12 +26,15 @@ import { LOCAL_FUNCTION_NAME, ON_FAILURE_PREFIX, type LocalStackConfig } from '.
 import { QUARANTINE_PREFIX } from '../../functions/contract/names';
 import { parseQuarantineKey } from '../../functions/core/quarantine';
 import { emulatorKinesisClient, emulatorS3Client } from '../emulators/clients';
-import { startKinesisMock, startS3rver, type KinesisMock } from '../emulators/emulators';
+import { LOCAL_REGION, startKinesisMock, startS3rver, type KinesisMock } from '../emulators/emulators';
+import { LIVE_ALIAS } from '../../infra/index';
+import { startLambdaApi } from './lambda-api';
+import { LocalFunction } from './local-function';
+import { removeLocalStackState, writeLocalStackState } from './state-file';
 import { publishCommittedRuns } from './models';
 import {
   destinationFromLocation,
   EventSourcePoller,
-  type KinesisHandler,
   type PollerLogger,
   type PollerObserver,
 } from '../poller';
@@ -37,6 +43,9 @@ import { ensureStream } from '../emulators/streams';
 
 // Where they used to be defined; defined once in ./config (and the quarantine prefix in the function's contract).
 export { LOCAL_FUNCTION_NAME, ON_FAILURE_PREFIX, QUARANTINE_PREFIX };
+
+/** The account in local ARNs: kinesis-mock's default, so the function's ARN matches its streams'. */
+const LOCAL_ACCOUNT = '000000000000';
 
 export interface LocalStackHooks {
   /** Progress of the poller (one report per invocation, one per discarded batch). */
@@ -49,16 +58,25 @@ export interface LocalStackHooks {
   readonly onQuarantined?: (shardId: string, sequenceNumber: string) => void;
   /** Called once per file dropped under `batch/input/` of the model bucket, when the batch handler is done with it. */
   readonly onBatchFile?: (outcome: BatchTriggerOutcome) => void;
+  /**
+   * Announce the running stack in this file (`npm start`: `config.stateFile`) so `--local` commands in another
+   * process find it; removed on stop. Unset: not announced (the demo, tests that drive the stack in-process).
+   */
+  readonly stateFile?: string;
 }
 
 export interface LocalStack {
   readonly config: LocalStackConfig;
-  /** The run the handler serves. */
+  /** The run the stack started with (version 1 of the function; the alias may have moved since). */
   readonly runId: string;
   /** Every run published to the model bucket. */
   readonly publishedRuns: readonly string[];
   readonly kinesisEndpoint: string;
   readonly s3Endpoint: string;
+  /** The local Lambda API: the `endpoint` of a `LambdaClient` for {@link LocalStack.function}. */
+  readonly lambdaEndpoint: string;
+  /** The function: `$LATEST`, its published versions and the alias the poller invokes. */
+  readonly function: LocalFunction;
   readonly dir: string;
   readonly kinesisLog: string;
   readonly quarantineLocation: string;
@@ -75,22 +93,33 @@ export interface LocalStack {
 }
 
 /**
- * The handler's configuration for the local stack, through the function's own parser (so the same rules apply as in
- * Lambda): the emulators' streams, bucket and run. Nothing is read from or written to the process environment.
+ * The function's environment in the local stack, as the deployed function's (docs/contract.md §5): the emulators'
+ * streams, bucket and run. It is `$LATEST`'s configuration; each published version freezes a copy.
  */
-export function handlerConfig(stack: {
+export function functionEnvironment(stack: {
   readonly config: LocalStackConfig;
   readonly runId: string;
-}): FunctionConfig {
+}): Record<string, string> {
   const { config } = stack;
-  return parseConfig({
+  return {
     PREDICTIONS_STREAM_NAME: config.predictionsStream,
     MODEL_BUCKET: config.bucket,
     EXPERIMENT_ID: config.experimentId,
     RUN_ID: stack.runId,
     QUARANTINE_LOCATION: `s3://${config.bucket}/${QUARANTINE_PREFIX}`,
     TEST_RUN: 'False',
-  });
+  };
+}
+
+/**
+ * The handler's configuration for the local stack, through the function's own parser (so the same rules apply as in
+ * Lambda). Nothing is read from or written to the process environment.
+ */
+export function handlerConfig(stack: {
+  readonly config: LocalStackConfig;
+  readonly runId: string;
+}): FunctionConfig {
+  return parseConfig(functionEnvironment(stack));
 }
 
 /**
@@ -105,6 +134,9 @@ export async function startLocalStack(
 ): Promise<LocalStack> {
   await assertPortFree(config.kinesisPort, 'Kinesis emulator; set LOCAL_KINESIS_PORT to use another');
   await assertPortFree(config.s3Port, 'S3 emulator; set LOCAL_S3_PORT to use another');
+  if (config.lambdaPort !== 0) {
+    await assertPortFree(config.lambdaPort, 'local Lambda API; set LOCAL_LAMBDA_PORT to use another');
+  }
 
   const dir = config.dir
     ? path.resolve(config.dir)
@@ -170,19 +202,39 @@ export async function startLocalStack(
       runId: config.runId,
     });
 
-    const endpoints = { kinesisEndpoint: kinesisMock.endpoint, s3Endpoint: s3rver.endpoint };
-    // The handler gets the stack's clients (dummy credentials, emulator endpoints): real credentials from the
-    // caller's shell are never sent to the emulators.
-    const handler = await loadHandler(
-      createDefaultHandler(handlerConfig({ config, runId }), {
-        clients: { kinesis, s3 },
-        telemetry: createTelemetry({
-          serviceName: LOCAL_FUNCTION_NAME,
-          logLevel: config.logLevel,
-          emitMetrics: hooks.emitMetrics ?? false,
-        }),
-      }),
-    );
+    const telemetry = createTelemetry({
+      serviceName: LOCAL_FUNCTION_NAME,
+      logLevel: config.logLevel,
+      emitMetrics: hooks.emitMetrics ?? false,
+    });
+    const fn = new LocalFunction({
+      name: LOCAL_FUNCTION_NAME,
+      arn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${LOCAL_FUNCTION_NAME}`,
+      environment: functionEnvironment({ config, runId }),
+      // Each version is the real handler built from its frozen environment, with the stack's clients (dummy
+      // credentials, emulator endpoints): real credentials from the caller's shell are never sent to the emulators.
+      // A bad environment fails that version's invocations, as a failed init would in Lambda.
+      buildVersion: (environment) => {
+        try {
+          return createDefaultHandler(parseConfig(environment), { clients: { kinesis, s3 }, telemetry });
+        } catch (error) {
+          return () => Promise.reject(error instanceof Error ? error : new Error(String(error)));
+        }
+      },
+    });
+    const first = fn.publishVersion({ description: `run ${runId}` });
+    fn.createAlias(LIVE_ALIAS, first.Version, 'the version the input stream mapping invokes');
+    // An empty batch loads the model now, so a bad RUN_ID or an unreadable model fails npm start at once rather than
+    // on the first record.
+    await fn.initialize(LIVE_ALIAS);
+    const lambdaApi = await startLambdaApi(fn, config.lambdaPort);
+    cleanups.push(() => lambdaApi.close());
+
+    const endpoints = {
+      kinesisEndpoint: kinesisMock.endpoint,
+      s3Endpoint: s3rver.endpoint,
+      lambdaEndpoint: lambdaApi.endpoint,
+    };
 
     batchHandler = createDefaultBatchHandler(
       parseBatchConfig({ MODEL_BUCKET: config.bucket, EXPERIMENT_ID: config.experimentId, RUN_ID: runId }),
@@ -203,7 +255,7 @@ export async function startLocalStack(
     );
     const poller = await EventSourcePoller.start({
       client: kinesis,
-      handler,
+      alias: fn.resolver(LIVE_ALIAS),
       onFailure,
       ...(hooks.logger ? { logger: hooks.logger } : {}),
       ...(hooks.observer ? { observer: hooks.observer } : {}),
@@ -221,11 +273,33 @@ export async function startLocalStack(
     });
     cleanups.push(() => poller.stop());
 
+    const { stateFile } = hooks;
+    if (stateFile !== undefined) {
+      writeLocalStackState(stateFile, {
+        pid: process.pid,
+        startedAt: new Date().toISOString(),
+        region: LOCAL_REGION,
+        ...endpoints,
+        bucket: config.bucket,
+        experimentId: config.experimentId,
+        inputStream: config.inputStream,
+        predictionsStream: config.predictionsStream,
+        functionName: LOCAL_FUNCTION_NAME,
+        alias: LIVE_ALIAS,
+      });
+      // First to go on stop: no --local command should find a stack that is shutting down.
+      cleanups.push(() => {
+        removeLocalStackState(stateFile, process.pid);
+        return Promise.resolve();
+      });
+    }
+
     return {
       config,
       runId,
       publishedRuns: published,
       ...endpoints,
+      function: fn,
       dir,
       kinesisLog,
       quarantineLocation: `s3://${config.bucket}/${QUARANTINE_PREFIX}`,
@@ -241,15 +315,6 @@ export async function startLocalStack(
     await stopAll();
     throw error;
   }
-}
-
-/**
- * Calls the handler once with an empty batch, so a bad `RUN_ID` or an unreadable model fails `npm start` at once
- * rather than on the first record.
- */
-async function loadHandler(handler: FunctionHandler): Promise<KinesisHandler> {
-  await handler({ Records: [] });
-  return handler;
 }
 
 function watchEmulator(kinesisMock: KinesisMock, logFile: string, stopping: () => boolean): Promise<string> {

@@ -32,6 +32,7 @@ function banner(stack: LocalStack): string {
   return readyBanner({
     kinesisEndpoint: stack.kinesisEndpoint,
     s3Endpoint: stack.s3Endpoint,
+    lambdaEndpoint: stack.lambdaEndpoint,
     region: LOCAL_REGION,
     accessKeyId: LOCAL_CREDENTIALS.accessKeyId,
     secretAccessKey: LOCAL_CREDENTIALS.secretAccessKey,
@@ -72,6 +73,7 @@ async function main(argv: readonly string[]): Promise<number> {
   let stack: LocalStack;
   try {
     stack = await startLocalStack(config, {
+      stateFile: config.stateFile,
       logger,
       onQuarantined: (shardId, sequenceNumber) => quarantined.add(`${shardId}/${sequenceNumber}`),
       onBatchFile: (outcome) => console.log(batchFileLine(outcome)),

@@ -19,7 +19,15 @@ export {
   type FailureDestination,
 } from './failure-destination';
 export type { FailureCondition, OnFailureRecord, KinesisBatchInfo } from './failure-record';
-export type { BatchReport, DiscardReport, KinesisHandler, PollerObserver } from './types';
+export type {
+  AliasResolver,
+  BatchReport,
+  DiscardReport,
+  ExecutedVersion,
+  FunctionVersion,
+  KinesisHandler,
+  PollerObserver,
+} from './types';
 export { silentLogger, type PollerLogger } from './logger';
 export { listShardIds, listShards } from './list-shards';
 export { ShardReader } from './shard-reader';

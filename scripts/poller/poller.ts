@@ -24,17 +24,22 @@ import {
 } from './options';
 import { ShardConsumer } from './shard-consumer';
 import { ShardReader } from './shard-reader';
-import type { KinesisHandler, PollerObserver } from './types';
+import type { AliasResolver, KinesisHandler, PollerObserver } from './types';
 
-export interface PollerConfig extends EventSourceMappingOptions {
-  /** Reads the stream (use `createKinesisClient` so it works against kinesis-mock and AWS alike). */
-  readonly client: KinesisClient;
-  readonly handler: KinesisHandler;
-  /** Where discarded batches go (`DestinationConfig.OnFailure`); required so no record is ever dropped silently. */
-  readonly onFailure: FailureDestination;
-  readonly logger?: PollerLogger;
-  readonly observer?: PollerObserver;
-}
+/** What the poller invokes: the function itself (`handler`), or an alias resolved before every invocation. */
+export type PollerTarget =
+  | { readonly handler: KinesisHandler; readonly alias?: never }
+  | { readonly alias: AliasResolver; readonly handler?: never };
+
+export type PollerConfig = EventSourceMappingOptions &
+  PollerTarget & {
+    /** Reads the stream (use `createKinesisClient` so it works against kinesis-mock and AWS alike). */
+    readonly client: KinesisClient;
+    /** Where discarded batches go (`DestinationConfig.OnFailure`); required so no record is ever dropped silently. */
+    readonly onFailure: FailureDestination;
+    readonly logger?: PollerLogger;
+    readonly observer?: PollerObserver;
+  };
 
 export class EventSourcePoller {
   private constructor(
@@ -79,7 +84,7 @@ export class EventSourcePoller {
             options.startingPosition,
             logger,
           ),
-          handler: config.handler,
+          target: config.alias ?? { handler: config.handler },
           options,
           source: { shardId: shard.ShardId ?? '', streamArn, awsRegion: region, invokeIdentityArn },
           functionArn,

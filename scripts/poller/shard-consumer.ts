@@ -23,11 +23,12 @@ import {
 } from './retry-policy';
 import type { ShardReader } from './shard-reader';
 import { sleep } from './sleep';
-import type { KinesisHandler, PollerObserver } from './types';
+import type { AliasResolver, ExecutedVersion, KinesisHandler, PollerObserver } from './types';
 
 export interface ShardConsumerDeps {
   readonly reader: ShardReader;
-  readonly handler: KinesisHandler;
+  /** The function (a plain handler), or the alias to resolve before each invocation. */
+  readonly target: AliasResolver | { readonly handler: KinesisHandler };
   readonly options: ResolvedMappingOptions & { readonly mappingId: string };
   readonly source: EventSource;
   readonly functionArn: string;
@@ -109,19 +110,31 @@ export class ShardConsumer {
   }
 
   private async invoke(length: number, signal: AbortSignal): Promise<void> {
-    const { options, handler, observer } = this.deps;
+    const { options, observer } = this.deps;
     const batch = this.buffer.slice(0, length);
     const event = buildKinesisEvent(batch, this.deps.source);
-    const context = createContext({
-      functionName: options.functionName,
-      functionArn: this.deps.functionArn,
-      timeoutMs: options.functionTimeoutMs,
-    });
     const iteratorAgeMs = Date.now() - (batch.at(-1)?.approximateArrivalTimestamp.getTime() ?? Date.now());
     const started = performance.now();
     let response: unknown;
     let outcome: InvocationOutcome;
+    let executed: ExecutedVersion | undefined;
     try {
+      // Resolved once per invocation: the whole batch runs on this version, whatever the alias does meanwhile.
+      const { target } = this.deps;
+      let handler: KinesisHandler;
+      if (typeof target === 'function') {
+        const resolved = target();
+        executed = { version: resolved.version, runId: resolved.runId };
+        handler = resolved.handler;
+      } else {
+        handler = target.handler;
+      }
+      const context = createContext({
+        functionName: options.functionName,
+        functionArn: this.deps.functionArn,
+        timeoutMs: options.functionTimeoutMs,
+        ...(executed ? { functionVersion: executed.version } : {}),
+      });
       response = await withTimeout(handler(event, context), options.functionTimeoutMs);
       const verdict = interpretResponse(
         response,
@@ -163,6 +176,7 @@ export class ShardConsumer {
       response,
       ...(outcome.kind === 'error' ? { error: outcome.message } : {}),
       failures: step.state.failures,
+      ...(executed ? { executed } : {}),
     });
     if (step.discard > 0) await this.discard(step.discard, 'RetryAttemptsExhausted', signal);
     await sleep(step.delayMs, signal);

@@ -10,6 +10,26 @@ import type { Step } from './retry-policy';
  */
 export type KinesisHandler = (event: KinesisStreamEvent, context: Context) => Promise<unknown>;
 
+/** What an invocation ran: Lambda's `ExecutedVersion`, and the model run that version serves (its `RUN_ID`). */
+export interface ExecutedVersion {
+  /** The published version's number ("1", "2", …). */
+  readonly version: string;
+  /** The `RUN_ID` frozen into that version: the `version` field of every prediction event it writes. */
+  readonly runId: string;
+}
+
+/** One published version of the function: immutable configuration and code. */
+export interface FunctionVersion extends ExecutedVersion {
+  readonly handler: KinesisHandler;
+}
+
+/**
+ * Resolves the alias the mapping targets to a version. Called once before every invocation, as Lambda resolves an
+ * alias ARN per invoke: a batch runs entirely on the version it was resolved to, so moving the alias takes effect at
+ * the next batch while the batch in flight finishes on the old version.
+ */
+export type AliasResolver = () => FunctionVersion;
+
 /** One invocation, after the poller decided what to do about it. */
 export interface BatchReport {
   readonly shardId: string;
@@ -33,6 +53,8 @@ export interface BatchReport {
   readonly error?: string;
   /** Failed invocations in a row of the oldest unprocessed record, after this one. */
   readonly failures: number;
+  /** The version (and its model run) that ran this batch; absent when the mapping invokes a plain handler. */
+  readonly executed?: ExecutedVersion;
 }
 
 /** Records given up on and written to the on-failure destination. */

@@ -358,12 +358,12 @@ describe('scoring stack', () => {
       const input = Object.entries(resourcesOf(tf, 'aws_kinesis_stream')).find(
         ([, s]) => s.name === 'wq-test-input',
       )!;
-      const fn = onlyResource(tf, 'aws_lambda_function');
+      const alias = onlyResource(tf, 'aws_lambda_alias');
 
       // Act / Assess
       expect(json).toHaveResourceWithProperties(LambdaEventSourceMapping, {
         event_source_arn: ref('aws_kinesis_stream', input[0], 'arn'),
-        function_name: ref('aws_lambda_function', fn.id, 'arn'),
+        function_name: ref('aws_lambda_alias', alias.id, 'arn'),
         starting_position: 'TRIM_HORIZON',
         batch_size: 250,
         maximum_batching_window_in_seconds: 2,
@@ -404,11 +404,64 @@ describe('scoring stack', () => {
     });
   });
 
+  describe('versions and the live alias', () => {
+    it('publishes a version on every change and leaves RUN_ID to the lifecycle commands after creation', () => {
+      // Prepare / Act
+      const fn = onlyResource(synthesized.tf, 'aws_lambda_function').body;
+
+      // Assess
+      expect(fn.publish).toBe(true);
+      expect(fn.lifecycle).toEqual({ ignore_changes: ['environment[0].variables["RUN_ID"]'] });
+      expect(String(fn.description)).not.toContain(RUN_ID);
+    });
+
+    it('creates alias live on the first published version and leaves its version to the lifecycle commands', () => {
+      // Prepare
+      const fn = onlyResource(synthesized.tf, 'aws_lambda_function');
+
+      // Act
+      const alias = onlyResource(synthesized.tf, 'aws_lambda_alias').body;
+
+      // Assess
+      expect(alias).toMatchObject({
+        name: 'live',
+        function_name: ref('aws_lambda_function', fn.id, 'function_name'),
+        function_version: ref('aws_lambda_function', fn.id, 'version'),
+        lifecycle: { ignore_changes: ['function_version'] },
+      });
+    });
+
+    it('graphs invocations by executed version of the alias on the dashboard', () => {
+      // Prepare / Act
+      const body = onlyResource(synthesized.tf, 'aws_cloudwatch_dashboard').body.dashboard_body as string;
+
+      // Assess
+      expect(body).toContain(
+        'SEARCH(\'{AWS/Lambda,FunctionName,Resource,ExecutedVersion} MetricName=\\"Invocations\\" FunctionName=\\"wq-test-scorer\\"\', \'Sum\', 60)',
+      );
+    });
+
+    it('exports the alias ARN and the lifecycle operator policy ARN', () => {
+      // Prepare
+      const alias = onlyResource(synthesized.tf, 'aws_lambda_alias');
+      const policy = onlyResource(synthesized.tf, 'aws_iam_policy');
+
+      // Act
+      const { output } = synthesized.tf;
+
+      // Assess
+      expect(output.live_alias_arn?.value).toBe(ref('aws_lambda_alias', alias.id, 'arn'));
+      expect(output.lifecycle_operator_policy_arn?.value).toBe(ref('aws_iam_policy', policy.id, 'arn'));
+    });
+  });
+
   describe('alarms and dashboard', () => {
+    /** Lambda's metrics of invocations through the alias the mapping invokes. */
+    const LIVE = { FunctionName: 'wq-test-scorer', Resource: 'wq-test-scorer:live' };
     const expectedAlarms: [string, string, string, Record<string, string>, string, number][] = [
-      ['iterator-age', 'AWS/Lambda', 'IteratorAge', { FunctionName: 'wq-test-scorer' }, 'Maximum', 30000],
-      ['errors', 'AWS/Lambda', 'Errors', { FunctionName: 'wq-test-scorer' }, 'Sum', 0],
-      ['throttles', 'AWS/Lambda', 'Throttles', { FunctionName: 'wq-test-scorer' }, 'Sum', 0],
+      ['iterator-age', 'AWS/Lambda', 'IteratorAge', LIVE, 'Maximum', 30000],
+      ['errors', 'AWS/Lambda', 'Errors', LIVE, 'Sum', 0],
+      ['throttles', 'AWS/Lambda', 'Throttles', LIVE, 'Sum', 0],
       [
         'failed-batches',
         'AWS/SQS',

@@ -6,11 +6,18 @@
  * mirror is missing.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildApp } from '../../infra/app';
 import { CONFIG_DIR, REPO_ROOT, RUNS_FILE, SYNTH_OUTDIR, stackDirectory } from '../../infra/paths';
+import {
+  mirror,
+  offlineSkipReason as skipReason,
+  TERRAFORM,
+  terraformMissing,
+  Workspace,
+  type PlannedChange,
+} from './support/offlineTerraform';
 import {
   IMAGE_BUILD,
   PINNED_IMAGE,
@@ -19,127 +26,9 @@ import {
   type TerraformJson,
 } from './support/stackFixtures';
 
-const TERRAFORM = process.env.TERRAFORM_BINARY ?? 'terraform';
-const MIRROR_CANDIDATES = [
-  process.env.TF_PROVIDER_MIRROR,
-  '/opt/tf-plugins',
-  path.join(homedir(), '.terraform.d', 'plugins'),
-  '/usr/share/terraform/plugins',
-  '/usr/local/share/terraform/plugins',
-].filter((p): p is string => p !== undefined && p !== '');
-
-interface Mirror {
-  readonly root: string;
-  readonly awsVersion: string;
-}
-
-function findMirror(): Mirror | undefined {
-  for (const root of MIRROR_CANDIDATES) {
-    const aws = path.join(root, 'registry.terraform.io', 'hashicorp', 'aws');
-    if (!existsSync(aws)) continue;
-    const versions = readdirSync(aws).filter((v) => existsSync(path.join(aws, v, 'linux_amd64')));
-    const newest = versions.sort((a, b) => a.localeCompare(b, undefined, { numeric: true })).at(-1);
-    if (newest !== undefined) return { root, awsVersion: newest };
-  }
-  return undefined;
-}
-
-function terraformWorks(): boolean {
-  const result = spawnSync(TERRAFORM, ['version'], {
-    encoding: 'utf8',
-    env: { ...process.env, CHECKPOINT_DISABLE: '1' },
-  });
-  return result.status === 0;
-}
-
-const mirror = findMirror();
-const skipReason = !terraformWorks()
-  ? `${TERRAFORM} is not on PATH`
-  : mirror === undefined
-    ? `no offline provider mirror with hashicorp/aws in ${MIRROR_CANDIDATES.join(', ')}`
-    : undefined;
-const terraformMissing = terraformWorks() ? undefined : `${TERRAFORM} is not on PATH`;
 const suite = skipReason === undefined ? describe : describe.skip;
 const provisionerSuite = terraformMissing === undefined ? describe : describe.skip;
 if (skipReason !== undefined) console.warn(`terraform validate/plan checks skipped: ${skipReason}`);
-
-/** The synthesized stack, made runnable offline: mirror's provider version, no backend, mock credentials. */
-function offlineVariant(tf: TerraformJson, awsVersion: string): object {
-  const copy = JSON.parse(JSON.stringify(tf)) as {
-    terraform: { required_providers: { aws: { version: string } }; backend?: unknown };
-    provider: { aws: Record<string, unknown>[] };
-  };
-  copy.terraform.required_providers.aws.version = awsVersion;
-  delete copy.terraform.backend;
-  copy.provider.aws = copy.provider.aws.map((p) => ({
-    ...p,
-    access_key: 'mock-access-key',
-    secret_key: 'mock-secret-key',
-    skip_credentials_validation: true,
-    skip_requesting_account_id: true,
-    skip_metadata_api_check: true,
-    skip_region_validation: true,
-  }));
-  return copy;
-}
-
-class Workspace {
-  public readonly dir = mkdtempSync(path.join(tmpdir(), 'tf-offline-'));
-  private readonly env: NodeJS.ProcessEnv;
-
-  public constructor(tf: TerraformJson, m: Mirror) {
-    writeFileSync(
-      path.join(this.dir, 'main.tf.json'),
-      JSON.stringify(offlineVariant(tf, m.awsVersion), null, 1),
-    );
-    const cliConfig = path.join(this.dir, 'offline.tfrc');
-    writeFileSync(
-      cliConfig,
-      `provider_installation {\n  filesystem_mirror {\n    path = ${JSON.stringify(m.root)}\n` +
-        `    include = ["registry.terraform.io/hashicorp/*"]\n  }\n` +
-        `  direct {\n    exclude = ["registry.terraform.io/*/*"]\n  }\n}\n`,
-    );
-    const env: NodeJS.ProcessEnv = {};
-    for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('AWS_')) env[key] = value;
-    this.env = {
-      ...env,
-      TF_CLI_CONFIG_FILE: cliConfig,
-      CHECKPOINT_DISABLE: '1',
-      TF_IN_AUTOMATION: '1',
-      TF_INPUT: '0',
-    };
-  }
-
-  public run(...args: string[]): string {
-    const result = spawnSync(TERRAFORM, args, {
-      cwd: this.dir,
-      env: this.env,
-      encoding: 'utf8',
-      maxBuffer: 64 << 20,
-    });
-    if (result.status !== 0) {
-      throw new Error(
-        `${TERRAFORM} ${args.join(' ')} failed (${String(result.status)}):\n${result.stderr}${result.stdout}`,
-      );
-    }
-    return result.stdout;
-  }
-
-  public dispose(): void {
-    rmSync(this.dir, { recursive: true, force: true });
-  }
-}
-
-interface PlannedChange {
-  address: string;
-  type: string;
-  mode: string;
-  change: {
-    actions: string[];
-    after: Record<string, unknown> | null;
-    after_unknown: Record<string, unknown>;
-  };
-}
 
 suite(
   `terraform validate and plan, offline${skipReason === undefined ? '' : ` (skipped: ${skipReason})`}`,
@@ -190,9 +79,11 @@ suite(
             'aws_cloudwatch_metric_alarm',
             'aws_ecr_lifecycle_policy',
             'aws_ecr_repository',
+            'aws_iam_policy',
             'aws_iam_role',
             'aws_iam_role_policy',
             'aws_kinesis_stream',
+            'aws_lambda_alias',
             'aws_lambda_event_source_mapping',
             'aws_lambda_function',
             'aws_lambda_permission',

@@ -7,6 +7,7 @@ import { LOCAL_REGION, startKinesisMock, type KinesisMock } from '../../scripts/
 import {
   EventSourcePoller,
   memoryDestination,
+  type EventSourceMappingOptions,
   type KinesisHandler,
   type PollerConfig,
 } from '../../scripts/poller';
@@ -88,7 +89,9 @@ describe('local event-source poller against kinesis-local', () => {
   }
 
   async function startPoller(
-    config: Partial<PollerConfig> & Pick<PollerConfig, 'streamName' | 'handler' | 'onFailure'>,
+    config: Partial<EventSourceMappingOptions> &
+      Pick<EventSourceMappingOptions, 'streamName'> &
+      Pick<PollerConfig, 'onFailure' | 'observer' | 'logger'> & { handler: KinesisHandler },
   ): Promise<EventSourcePoller> {
     const poller = await EventSourcePoller.start({
       client,

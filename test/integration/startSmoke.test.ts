@@ -75,6 +75,8 @@ describe('npm start', () => {
   let s3Port: number;
   let env: NodeJS.ProcessEnv;
   let started: number[] = [];
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'start-state-'));
+  const stateFile = path.join(stateDir, 'state.json');
 
   beforeAll(async () => {
     kinesisPort = await freePort();
@@ -83,6 +85,7 @@ describe('npm start', () => {
       ...process.env,
       LOCAL_KINESIS_PORT: String(kinesisPort),
       LOCAL_S3_PORT: String(s3Port),
+      LOCAL_STACK_STATE_FILE: stateFile,
       POWERTOOLS_LOG_LEVEL: 'ERROR',
     };
     child = spawn(process.execPath, [TSX_CLI, 'scripts/local-stack/start.ts'], { cwd: REPO_ROOT, env });
@@ -101,6 +104,24 @@ describe('npm start', () => {
 
   afterAll(() => {
     if (child.exitCode === null) child.kill('SIGKILL');
+    fs.rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  it('announces its endpoints, bucket, streams and function to other processes', () => {
+    // Act
+    const state = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as Record<string, unknown>;
+
+    // Assess
+    expect([child.pid, ...started]).toContain(state.pid); // tsx may run the script in a child process
+    expect(state).toMatchObject({
+      kinesisEndpoint: `http://127.0.0.1:${kinesisPort}`,
+      s3Endpoint: `http://127.0.0.1:${s3Port}`,
+      bucket: 'wine-models',
+      inputStream: 'wine-input',
+      predictionsStream: 'wine-predictions',
+      alias: 'live',
+    });
+    expect(state.lambdaEndpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
 
   it('prints ready-to-paste AWS CLI commands for its own ports', () => {
@@ -244,6 +265,7 @@ describe('npm start', () => {
     // Assess
     expect(code).toBe(0);
     expect(output).toContain('Stopped: poller, kinesis-mock and s3rver are down.');
+    expect(fs.existsSync(stateFile)).toBe(false);
     expect(started.length).toBeGreaterThan(0);
     // Helpers such as tsx's esbuild service exit when their parent's pipes close: give them a moment.
     const survivors = await waitFor(

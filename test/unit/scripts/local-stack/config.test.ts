@@ -64,6 +64,14 @@ describe('local stack configuration', () => {
     expect(folder.poller.onFailure).toBe('./failures');
   });
 
+  it('refuses two emulators or the Lambda API on one port', () => {
+    // Act
+    const attempt = () => parseLocalStackConfig({ LOCAL_S3_PORT: '4570', LOCAL_LAMBDA_PORT: '4570' });
+
+    // Assess
+    expect(attempt).toThrow(/LOCAL_S3_PORT and LOCAL_LAMBDA_PORT are both 4570/);
+  });
+
   it('refuses settings that contradict each other', () => {
     // Act
     const attempt = () =>

@@ -5,6 +5,7 @@ describe('npm start output', () => {
   const banner: BannerInput = {
     kinesisEndpoint: 'http://127.0.0.1:4568',
     s3Endpoint: 'http://127.0.0.1:4569',
+    lambdaEndpoint: 'http://127.0.0.1:4570',
     region: 'us-east-1',
     accessKeyId: 'S3RVER',
     secretAccessKey: 'S3RVER',
@@ -71,6 +72,20 @@ describe('npm start output', () => {
     // Assess
     expect(line).toBe(
       '10:00:00.123  shardId-000000000000  5 records → 3 predicted, 1 rejected, 1 reported for retry  (handler 14 ms, iterator age 812 ms)',
+    );
+  });
+
+  it('names the version and the model run that scored the batch when the poller invokes an alias', () => {
+    // Act
+    const line = batchLine(
+      report({ executed: { version: '2', runId: '7572c494b7f99282d107a36e098bf452' } }),
+      0,
+      new Date('2024-01-01T10:00:00.123Z'),
+    );
+
+    // Assess
+    expect(line).toBe(
+      '10:00:00.123  shardId-000000000000  v2 run 7572c494  5 records → 5 predicted, 0 rejected  (handler 14 ms, iterator age 812 ms)',
     );
   });
 
