@@ -95,6 +95,21 @@ export function composeTargets(composeYaml: string): ComposeTargets {
   };
 }
 
+/**
+ * The `image:` of the compose lambda service: the tag CI builds, so that `compose up` runs the image just built.
+ *
+ * @throws {@link ComposeFileError} when the service names no image
+ */
+export function composeLambdaImage(composeYaml: string): string {
+  const compose: unknown = parse(composeYaml, { merge: true });
+  const services = isObject(compose) && isObject(compose.services) ? compose.services : {};
+  const lambda = services.lambda;
+  if (!isObject(lambda) || typeof lambda.image !== 'string') {
+    throw new ComposeFileError('service "lambda" names no image');
+  }
+  return lambda.image;
+}
+
 /** The sequence numbers the expectations say must come back as predictions. */
 export function expectedPredictions(expectations: InvokeExpectations): Set<string> {
   return new Set(
