@@ -14,7 +14,7 @@ const text = (value: unknown): string | undefined => (typeof value === 'string' 
 
 /** One step of a job. */
 export interface WorkflowStep {
-  /** `name`, else `id`, else what it runs or uses (for messages). */
+  /** `name`, else what it uses or runs (its first line), else `id` (for messages). */
   readonly label: string;
   readonly uses: string | undefined;
   /** The comment after `uses:` on the same line, e.g. `v6.0.2`. */
@@ -113,7 +113,7 @@ function parseJob(doc: Document, id: string, job: Json): WorkflowJob {
       const uses = text(s.uses);
       const run = text(s.run);
       return {
-        label: text(s.name) ?? text(s.id) ?? uses ?? run?.split('\n')[0] ?? `step ${index + 1}`,
+        label: text(s.name) ?? uses ?? run?.split('\n')[0] ?? text(s.id) ?? `step ${index + 1}`,
         uses,
         usesComment: commentAt(doc, ['jobs', id, 'steps', index, 'uses']),
         run,
