@@ -14,7 +14,14 @@ export class StackFactsError extends Error {
 /** Where Terraform keeps the environment's state. */
 export type StackBackend =
   | { readonly type: 'local'; readonly path: string }
-  | { readonly type: 's3'; readonly bucket: string; readonly key: string; readonly region: string };
+  | {
+      readonly type: 's3';
+      readonly bucket: string;
+      readonly key: string;
+      readonly region: string;
+      /** A legacy DynamoDB lock table, when the configuration names one. */
+      readonly dynamodbTable: string | undefined;
+    };
 
 /** One resource of the stack (for the IAM policy generator and the tests). */
 export interface StackResource {
@@ -146,7 +153,8 @@ function readBackend(tf: Json, fail: (what: string) => never): StackBackend {
     typeof s3.key === 'string' &&
     typeof s3.region === 'string'
   ) {
-    return { type: 's3', bucket: s3.bucket, key: s3.key, region: s3.region };
+    const table = typeof s3.dynamodb_table === 'string' ? s3.dynamodb_table : undefined;
+    return { type: 's3', bucket: s3.bucket, key: s3.key, region: s3.region, dynamodbTable: table };
   }
   return fail('terraform.backend is neither a local nor an s3 backend');
 }
