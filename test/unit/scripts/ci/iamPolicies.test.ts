@@ -279,3 +279,39 @@ describe('trust', () => {
     expect(jobs.filter((j) => j.environment === undefined || !environments.has(j.environment))).toEqual([]);
   });
 });
+
+describe('docs/ci-cd.md', () => {
+  /** The JSON block that follows `<!-- generated: <name> -->` in the page. */
+  function generatedBlock(name: string): unknown {
+    const page = readFileSync(path.join(REPO_ROOT, 'docs', 'ci-cd.md'), 'utf8');
+    const block = new RegExp(`<!-- generated: ${name} -->\\s*\`\`\`json\\n([\\s\\S]*?)\\n\`\`\``).exec(page);
+    if (block === null) throw new Error(`docs/ci-cd.md has no generated block "${name}"`);
+    return JSON.parse(block[1]!);
+  }
+
+  it('shows the stage deploy role exactly as the generator makes it', () => {
+    // Prepare: the page's example, the S3 state of its setup section
+    const stage = stack('stage');
+    const example: PolicyContext = {
+      account: '123456789012',
+      repository: 'OWNER/REPO',
+      stacks: [
+        {
+          ...stage,
+          backend: {
+            ...stage.backend,
+            type: 's3',
+            bucket: 'acme-terraform-state',
+            key: 'wine-quality/stage.tfstate',
+            region: stage.region,
+            dynamodbTable: undefined,
+          },
+        },
+      ],
+    };
+
+    // Act / Assess
+    expect(generatedBlock('deploy trust stage')).toEqual(trustPolicy('deploy', example));
+    expect(generatedBlock('deploy permissions stage')).toEqual(deployPolicy(example));
+  });
+});
