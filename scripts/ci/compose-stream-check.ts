@@ -22,6 +22,7 @@ import {
   expectedPredictions,
   judgeStreamedPredictions,
 } from './composeStream';
+import { exitWith } from './exit';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const POLL_INTERVAL_MS = 500;
@@ -125,16 +126,4 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      console.error(
-        `compose-stream-check: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
-      );
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) exitWith('compose-stream-check', main(process.argv.slice(2)));

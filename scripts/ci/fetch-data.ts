@@ -12,6 +12,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createS3Client } from '../../functions/adapters/aws-clients';
 import { DataLocationError, parseDataLocation, type DataLocation } from './dataLocation';
+import { exitWith } from './exit';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -94,16 +95,4 @@ export async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      console.error(
-        `fetch-data: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
-      );
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) exitWith('fetch-data', main(process.argv.slice(2)));

@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { runDir } from '../../model';
 import { monitorTarget, MonitorTargetError, targetLines } from './monitorTarget';
 import { readStackFacts, stackFile, StackFactsError } from './stack';
+import { exitWith } from './exit';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const USAGE = `Usage: npx tsx scripts/ci/monitor-target.ts --env <environment>
@@ -68,14 +69,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(
-      `monitor-target: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
-    );
-    process.exitCode = 1;
-  },
-);
+exitWith('monitor-target', main(process.argv.slice(2)));
