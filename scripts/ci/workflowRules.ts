@@ -386,7 +386,8 @@ function escape(literal: string): string {
 /**
  * Hardening that no linter here checks: no `pull_request_target` (it runs with write access on code from forks),
  * checkouts keep no token in `.git/config`, scripts never touch `secrets` (a secret in a command line can reach the
- * log) nor trace commands (`set -x` prints the values), and `run:` uses bash with pipefail.
+ * log) nor trace commands (`set -x` prints the values), scripts take values through `env:` rather than `${{ }}` (an
+ * expression is pasted into the script's text, so a value could become code), and `run:` uses bash with pipefail.
  */
 export function securityViolations(workflows: readonly Workflow[]): Violation[] {
   const found: Violation[] = [];
@@ -422,6 +423,9 @@ export function securityViolations(workflows: readonly Workflow[]): Violation[] 
     }
     if (/(^|\s)set\s+-[a-wyz]*x/m.test(run))
       found.push(violation('security', at, 'set -x prints values into the log'));
+    if (run.includes('${{')) {
+      found.push(violation('security', at, 'an expression in the script: pass it through env:'));
+    }
   }
   return found;
 }

@@ -423,9 +423,24 @@ describe('hardening', () => {
     // Act / Assess
     expect(messages(securityViolations(secret))).toEqual([
       'ci.yml › test › echo "${{ secrets.TOKEN }}" && npm test: a script touches secrets',
+      'ci.yml › test › echo "${{ secrets.TOKEN }}" && npm test: an expression in the script: pass it through env:',
     ]);
     expect(messages(securityViolations(trace))).toEqual([
       'ci.yml › test › set -ex: set -x prints values into the log',
+    ]);
+  });
+
+  it('fail on an expression pasted into a script', () => {
+    // Prepare
+    const workflows = mutated(
+      'model.yml',
+      'npx tsx scripts/ci/fetch-data.ts --location "$DATA"',
+      'npx tsx scripts/ci/fetch-data.ts --location "${{ inputs.data }}"',
+    );
+
+    // Act / Assess
+    expect(messages(securityViolations(workflows))).toEqual([
+      'model.yml › candidate › Labelled data: an expression in the script: pass it through env:',
     ]);
   });
 
