@@ -28,7 +28,7 @@ function readJson(file: string): unknown {
 }
 
 /** POSTs the event, retrying connection failures (the container may still be starting) until the deadline. */
-async function invoke(url: string, event: KinesisStreamEvent, waitSeconds: number): Promise<Response> {
+export async function invoke(url: string, event: KinesisStreamEvent, waitSeconds: number): Promise<Response> {
   const deadline = Date.now() + waitSeconds * 1000;
   for (;;) {
     try {

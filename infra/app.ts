@@ -6,7 +6,7 @@ import { App } from 'cdktf';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { computeContextHash, type ContextHash } from './image/context-hash';
-import { loadInfraConfig } from './config/load';
+import { loadInfraConfig, type ConfigOverrides } from './config/load';
 import { ENVIRONMENTS, type Environment, type InfraConfig } from './config/schema';
 import { LOCAL_STATE_DIR, relativePosix, stackDirectory } from './paths';
 import { ScoringStack } from './stack';
@@ -20,6 +20,8 @@ export interface AppOptions {
   readonly environments?: readonly Environment[];
   /** Local state folder; defaults to `infra/state`. */
   readonly stateDir?: string;
+  /** Command-line values that replace an environment's file values (e.g. a CI-built `image.uri`). */
+  readonly overrides?: Partial<Record<Environment, ConfigOverrides>>;
 }
 
 /** The app plus what was resolved while building it (for the CLI's summary). */
@@ -38,7 +40,11 @@ export interface BuiltApp {
 export function buildApp(options: AppOptions): BuiltApp {
   const environments = options.environments ?? ENVIRONMENTS;
   const configs = environments.map((env) =>
-    loadInfraConfig(env, { configDir: options.configDir, runsFile: options.runsFile }),
+    loadInfraConfig(
+      env,
+      { configDir: options.configDir, runsFile: options.runsFile },
+      options.overrides?.[env],
+    ),
   );
   const needsBuild = configs.some((config) => config.image.uri === undefined);
   const context = needsBuild ? computeContextHash(options.repoRoot) : undefined;

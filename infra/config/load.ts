@@ -26,6 +26,16 @@ const runsFileSchema = z.looseObject({
 });
 
 /**
+ * Values given on the command line that replace the file's (e.g. `npm run deploy -- stage --image-uri …` in CI,
+ * which builds the image once and deploys that digest). They are merged into the file's content before validation,
+ * so the same schema checks them.
+ */
+export interface ConfigOverrides {
+  /** Replaces `image.uri`: a CI-built image pinned by digest. */
+  readonly imageUri?: string | undefined;
+}
+
+/**
  * Narrows a string to an {@link Environment}.
  *
  * @throws {@link InfraConfigError} naming the valid environments.
@@ -40,12 +50,18 @@ export function parseEnvironment(value: string | undefined): Environment {
  *
  * @param environment - which file to read.
  * @param locations - config folder and runs index.
+ * @param overrides - command-line values that replace the file's (validated by the same schema).
  * @throws {@link InfraConfigError} listing every bad field (`stage.json: eventSource.batchSize: …`).
  */
-export function loadInfraConfig(environment: Environment, locations: ConfigLocations): InfraConfig {
+export function loadInfraConfig(
+  environment: Environment,
+  locations: ConfigLocations,
+  overrides: ConfigOverrides = {},
+): InfraConfig {
   const file = path.join(locations.configDir, `${environment}.json`);
-  const raw = readJson(file);
-  const label = path.basename(file);
+  const raw = applyOverrides(readJson(file), overrides);
+  const label =
+    overrides.imageUri === undefined ? path.basename(file) : `${path.basename(file)} + --image-uri`;
   const config = parseInfraConfig(environment, raw, label, () => readDefaultRunId(locations.runsFile));
   const signatureFile = path.join(
     path.dirname(locations.runsFile),
@@ -140,6 +156,19 @@ export function readDefaultRunId(runsFile: string): string {
     throw new InfraConfigError(parsed.error.issues.map((issue) => `${runsFile}: ${describeIssue(issue)}`));
   }
   return parsed.data.default;
+}
+
+/**
+ * The file's content with the overrides written in. A non-object is returned as it is: the schema then reports it.
+ */
+function applyOverrides(raw: unknown, overrides: ConfigOverrides): unknown {
+  if (overrides.imageUri === undefined || raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    return raw;
+  }
+  const file = raw as Record<string, unknown>;
+  const image = file.image;
+  const fileImage = image !== null && typeof image === 'object' && !Array.isArray(image) ? image : {};
+  return { ...file, image: { ...fileImage, uri: overrides.imageUri } };
 }
 
 function readJson(file: string): unknown {
