@@ -48,7 +48,10 @@ export interface TelemetryOptions {
  */
 class DiscardingMetrics extends Metrics {
   override publishStoredMetrics(): this {
+    // What the real publish clears after writing: without the dimensions, the next document's `feature` would clash.
     this.clearMetrics();
+    this.clearDimensions();
+    this.clearMetadata();
     return this;
   }
 

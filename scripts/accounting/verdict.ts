@@ -32,6 +32,13 @@ export interface VerdictRules {
   readonly onFailure: 'accounted' | 'problem';
   /** Outputs for records never sent: a problem, or ignored. */
   readonly unexpected: 'problem' | 'ignored';
+  /**
+   * The model runs that may have served (a swap under load: the old and the new run). When set, a prediction by any
+   * other run is a problem, and a redelivery that differs from the first prediction only because another of these
+   * runs scored it (the batch was retried after the alias moved) is counted as redelivered across a swap, not as a
+   * mismatch. Unset: one run serves, and every redelivery must be byte-identical.
+   */
+  readonly servingRuns?: readonly string[];
 }
 
 /** The end-to-end harness's rules. */
@@ -67,6 +74,8 @@ export interface LedgerReport {
   readonly duplicatePredictions: number;
   /** Of those, how many differ from the first one's payload (each record also listed in `mismatches`). */
   readonly differingDuplicates: number;
+  /** Redeliveries scored by another serving run than the first prediction (`servingRuns`; not mismatches). */
+  readonly redeliveredAcrossSwap: number;
   /** Observations whose source was never sent (e.g. left over from an earlier run). */
   readonly unexpected: number;
   /** Records that ended otherwise than expected (another outcome or reason, two outcomes, differing redeliveries). */
@@ -189,6 +198,7 @@ export function account(ledger: Ledger, totals: SourceTotals, rules: VerdictRule
     failed: 0,
     alsoInOnFailure: 0,
     differing: 0,
+    acrossSwap: 0,
     correct: 0,
     labelled: 0,
   };
@@ -217,12 +227,29 @@ export function account(ledger: Ledger, totals: SourceTotals, rules: VerdictRule
 
     if (first) {
       figures.predicted += 1;
-      const differing = predictions.filter(
+      const serving = rules.servingRuns;
+      const strangers = serving
+        ? [...new Set(predictions.map((p) => p.version ?? '(no version)'))].filter(
+            (v) => !serving.includes(v),
+          )
+        : [];
+      if (strangers.length > 0) {
+        mismatches.push({
+          record,
+          problem: `predicted by run ${strangers.join(', ')}, which does not serve here`,
+        });
+      }
+      const redeliveries = predictions.filter((p) => p !== first);
+      const differing = redeliveries.filter(
         (p) => p.payload !== undefined && first.payload !== undefined && p.payload !== first.payload,
-      ).length;
-      if (differing > 0) {
-        figures.differing += differing;
-        mismatches.push({ record, problem: `${differing} redelivered prediction(s) differ from the first` });
+      );
+      // A retried batch that the alias sent to the other run re-scores the record: a different payload, by design.
+      const acrossSwap = serving ? differing.filter((p) => p.version !== first.version) : [];
+      figures.acrossSwap += acrossSwap.length;
+      const wrong = differing.length - acrossSwap.length;
+      if (wrong > 0) {
+        figures.differing += wrong;
+        mismatches.push({ record, problem: `${wrong} redelivered prediction(s) differ from the first` });
       }
       latencies.push(first.arrivedAtMs - record.sentAtMs);
       lastArrival = Math.max(lastArrival, first.arrivedAtMs);
@@ -269,6 +296,7 @@ export function account(ledger: Ledger, totals: SourceTotals, rules: VerdictRule
       missing,
       duplicatePredictions: total.redelivered,
       differingDuplicates: figures.differing,
+      redeliveredAcrossSwap: figures.acrossSwap,
       unexpected: ledger.unexpected,
       mismatches,
       accuracy:
@@ -376,7 +404,8 @@ export function formatAccounting(title: string, accounting: Accounting): string 
     ...accounting.rows.map(row),
     row(total),
     `output stream  ${totals.read.outputRecords} records: ${total.predicted} predictions + ${total.redelivered} ` +
-      `redeliveries (${report.differingDuplicates} differing), ${totals.unreadable.outputRecords} unreadable, ` +
+      `redeliveries (${report.differingDuplicates} differing${report.redeliveredAcrossSwap > 0 || accounting.rules.servingRuns ? `, ${report.redeliveredAcrossSwap} by the other run after a swap` : ''}), ` +
+      `${totals.unreadable.outputRecords} unreadable, ` +
       `${report.unexpected} unexpected`,
     `quarantine     ${quarantineObjects} objects for ${report.rejected} records` +
       (totals.unreadable.quarantineObjects > 0 ? `, ${totals.unreadable.quarantineObjects} unreadable` : ''),

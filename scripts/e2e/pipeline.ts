@@ -23,7 +23,13 @@ import { createTelemetry, type Telemetry } from '../../functions/adapters/observ
 import { createDefaultHandler, type DefaultWiring } from '../../functions/handler';
 import { DEFAULT_EXPERIMENT_ID, DEFAULT_RUN_ID, publishRun, readRuns, runDir } from '../../model';
 import { emulatorKinesisClient, emulatorS3Client } from '../emulators/clients';
-import { startKinesisMock, startS3rver, type Emulator, type KinesisMock } from '../emulators/emulators';
+import {
+  LOCAL_REGION,
+  startKinesisMock,
+  startS3rver,
+  type Emulator,
+  type KinesisMock,
+} from '../emulators/emulators';
 import { Ledger, toSentRecords, type Expectation, type SentRecord } from '../accounting/ledger';
 import { LedgerSources, type SourceCounts } from '../accounting/sources';
 import {
@@ -38,10 +44,22 @@ import {
 import { freePort } from '../emulators/ports';
 import { putRecords } from '../streams/producer';
 import { ensureStream } from '../emulators/streams';
-import { account, formatAccounting, type Accounting, type SentOfKind } from '../accounting/verdict';
+import { checkSwaps, formatTimelines, type RunTimeline, type SwapCheck } from '../accounting/swaps';
+import {
+  account,
+  E2E_RULES,
+  formatAccounting,
+  type Accounting,
+  type SentOfKind,
+} from '../accounting/verdict';
 import type { E2eRecord } from '../records/catalogue';
 import { LOCAL_DEFAULTS, LOCAL_FUNCTION_NAME, ON_FAILURE_PREFIX } from '../local-stack/config';
 import { QUARANTINE_PREFIX } from '../../functions/contract/names';
+import { LIVE_ALIAS } from '../../infra/index';
+import { localTarget, type Target } from '../lifecycle/target';
+import { startLambdaApi } from '../local-stack/lambda-api';
+import type { LocalFunction } from '../local-stack/local-function';
+import { localScoringFunction } from '../local-stack/scoring-function';
 
 /** The model bucket (the local stack's); quarantine and on-failure prefixes of every scenario live in it too. */
 export const E2E_BUCKET = LOCAL_DEFAULTS.bucket;
@@ -248,6 +266,20 @@ export interface ScenarioOptions {
   readonly createHandler?: (config: FunctionConfig) => KinesisHandler;
   /** Wraps the handler the poller invokes (e.g. a {@link HandlerGate}). */
   readonly wrapHandler?: (handler: KinesisHandler) => KinesisHandler;
+  /**
+   * Run the function as Lambda runs a versioned one: published versions (each the production wiring with its frozen
+   * `RUN_ID`) behind alias `live`, which the poller resolves before every batch, and a Lambda API on a free port, so
+   * the lifecycle's own calls ({@link Scenario.lifecycle}) move the alias while records flow.
+   */
+  readonly versioned?: boolean;
+}
+
+/** A versioned scenario's function: its versions and alias, the Lambda API serving them, the lifecycle's target. */
+export interface VersionedFunction {
+  readonly function: LocalFunction;
+  /** What `model:promote` / `model:rollback` act on (`--local`'s target for this scenario). */
+  readonly target: Target;
+  close(): Promise<void>;
 }
 
 /** A sent record as the scenario keeps it. */
@@ -284,6 +316,8 @@ export class Scenario {
   readonly sent: SentE2eRecord[] = [];
   private readonly lastSentPerShard = new Map<string, bigint>();
   private poller: EventSourcePoller | undefined;
+  /** A versioned scenario's batch-boundary check, from the last {@link settle}. */
+  private swaps: SwapCheck | undefined;
 
   private constructor(
     readonly emulators: E2eEmulators,
@@ -293,6 +327,8 @@ export class Scenario {
     private readonly pollerClient: KinesisClient,
     private readonly sources: LedgerSources,
     private readonly mapping: MappingOverrides,
+    /** Set for `versioned` scenarios: the poller then invokes alias `live`, not {@link handler}. */
+    readonly lifecycle: VersionedFunction | undefined,
   ) {}
 
   static async create(emulators: E2eEmulators, options: ScenarioOptions): Promise<Scenario> {
@@ -302,20 +338,25 @@ export class Scenario {
       ensureStream(emulators.kinesis, `${name}-in`, options.inputShards ?? 1),
       ensureStream(emulators.kinesis, `${name}-out`, options.outputShards ?? 1),
     ]);
-    const config = parseConfig({
+    const environment = {
       PREDICTIONS_STREAM_NAME: `${name}-out`,
       MODEL_BUCKET: E2E_BUCKET,
       EXPERIMENT_ID: DEFAULT_EXPERIMENT_ID,
       RUN_ID: options.runId ?? DEFAULT_RUN_ID,
       QUARANTINE_LOCATION: `s3://${E2E_BUCKET}/${name}/${QUARANTINE_PREFIX}`,
       TEST_RUN: 'False',
-    });
+    };
+    const config = parseConfig(environment);
+    const wiring = {
+      clients: options.clients ?? emulators.handlerClients(),
+      telemetry: emulators.handlerTelemetry(),
+    };
     const handler = options.createHandler
       ? options.createHandler(config)
-      : createDefaultHandler(config, {
-          clients: options.clients ?? emulators.handlerClients(),
-          telemetry: emulators.handlerTelemetry(),
-        });
+      : createDefaultHandler(config, wiring);
+    const lifecycle = options.versioned
+      ? await versionedFunction(emulators, `${name}-in`, `${name}-out`, environment, wiring)
+      : undefined;
     const sources = await LedgerSources.open({
       kinesis: emulators.kinesis,
       s3: emulators.s3,
@@ -333,6 +374,7 @@ export class Scenario {
       pollerClient,
       sources,
       options.mapping ?? {},
+      lifecycle,
     );
   }
 
@@ -354,7 +396,9 @@ export class Scenario {
     };
     this.poller = await EventSourcePoller.start({
       client: this.pollerClient,
-      handler: this.handler,
+      ...(this.lifecycle
+        ? { alias: this.lifecycle.function.resolver(LIVE_ALIAS) }
+        : { handler: this.handler }),
       onFailure: s3Destination(this.emulators.s3, E2E_BUCKET, `${this.name}/${ON_FAILURE_PREFIX}`),
       logger,
       observer: {
@@ -447,21 +491,37 @@ export class Scenario {
       before = this.sources.read.outputRecords;
       await this.collect();
     }
-    const accounting = account(this.ledger, await this.sources.totals());
-    if (!timedOut) return accounting;
-    return {
-      ...accounting,
-      balanced: false,
-      problems: [
-        `not settled within ${timeoutMs / 1000} s (poller caught up: ${String(this.caughtUp())})`,
-        ...accounting.problems,
-      ],
-    };
+    // A versioned scenario may have served every run its versions carry; its batches must not mix them.
+    const servingRuns = this.lifecycle?.function
+      .listVersions()
+      .flatMap((v) => (v.Version === '$LATEST' ? [] : [v.Environment.Variables.RUN_ID ?? '']));
+    const accounting = account(
+      this.ledger,
+      await this.sources.totals(),
+      servingRuns ? { ...E2E_RULES, servingRuns: [...new Set(servingRuns)] } : E2E_RULES,
+    );
+    this.swaps = servingRuns ? checkSwaps(this.ledger, this.batches, servingRuns) : undefined;
+    const problems = [
+      ...(timedOut
+        ? [`not settled within ${timeoutMs / 1000} s (poller caught up: ${String(this.caughtUp())})`]
+        : []),
+      ...accounting.problems,
+      ...(this.swaps?.problems ?? []),
+    ];
+    return { ...accounting, balanced: problems.length === 0, problems };
+  }
+
+  /** A versioned scenario's runs per shard, from the last {@link settle} (empty otherwise). */
+  swapTimelines(): readonly RunTimeline[] {
+    return this.swaps?.timelines ?? [];
   }
 
   /** The compact ledger table (see `formatAccounting`). */
   table(title: string, accounting: Accounting): string {
-    return formatAccounting(`${title} [${this.name}]`, accounting);
+    const table = formatAccounting(`${title} [${this.name}]`, accounting);
+    if (!this.swaps) return table;
+    const [first = '', ...rest] = formatTimelines(this.swaps.timelines);
+    return [table, `runs per shard ${first}`, ...rest.map((line) => `               ${line}`)].join('\n');
   }
 
   /** Error messages of the failed invocations, in order. */
@@ -498,6 +558,7 @@ export class Scenario {
     await this.poller?.stop();
     this.sources.close();
     this.pollerClient.destroy();
+    await this.lifecycle?.close();
   }
 
   /**
@@ -518,4 +579,51 @@ export class Scenario {
       );
     }
   }
+}
+
+/**
+ * The scenario's function with versions: version 1 serves the scenario's run, alias `live` names it, and a Lambda API
+ * on a free port serves both to the lifecycle's SDK calls — the function `npm start` runs, built the same way.
+ */
+async function versionedFunction(
+  emulators: E2eEmulators,
+  inputStream: string,
+  predictionsStream: string,
+  environment: Readonly<Record<string, string>>,
+  wiring: { readonly clients: NonNullable<DefaultWiring['clients']>; readonly telemetry: Telemetry },
+): Promise<VersionedFunction> {
+  const { kinesis, s3 } = wiring.clients;
+  if (!kinesis || !s3) throw new Error('a versioned scenario needs both handler clients');
+  const fn = localScoringFunction({
+    name: LOCAL_FUNCTION_NAME,
+    environment,
+    clients: { kinesis, s3 },
+    telemetry: wiring.telemetry,
+  });
+  const first = fn.publishVersion({ description: `run ${environment.RUN_ID ?? ''}` });
+  fn.createAlias(LIVE_ALIAS, first.Version, 'the version the input stream mapping invokes');
+  await fn.initialize(LIVE_ALIAS);
+  const api = await startLambdaApi(fn, 0);
+  const target = localTarget({
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+    region: LOCAL_REGION,
+    kinesisEndpoint: emulators.kinesisEndpoint,
+    s3Endpoint: emulators.s3Endpoint,
+    lambdaEndpoint: api.endpoint,
+    bucket: E2E_BUCKET,
+    experimentId: DEFAULT_EXPERIMENT_ID,
+    inputStream,
+    predictionsStream,
+    functionName: LOCAL_FUNCTION_NAME,
+    alias: LIVE_ALIAS,
+  });
+  return {
+    function: fn,
+    target,
+    close: async () => {
+      target.destroy();
+      await api.close();
+    },
+  };
 }

@@ -13,7 +13,7 @@ import { createKinesisClient, createS3Client } from '../../functions/adapters/aw
 import { deploymentOf } from '../../infra/index';
 import { emulatorKinesisClient, emulatorS3Client } from '../emulators/clients';
 import { LOCAL_CREDENTIALS } from '../emulators/emulators';
-import { readLocalStackState } from '../local-stack/state-file';
+import { readLocalStackState, type LocalStackState } from '../local-stack/state-file';
 import type { Where } from './cli';
 
 /** A deployment to operate on. */
@@ -41,11 +41,11 @@ export interface Target {
  * @throws InfraError for an unknown environment or an invalid `infra/config/<env>.json`
  */
 export function openTarget(where: Where): Target {
-  return where.kind === 'local' ? localTarget() : environmentTarget(where.env);
+  return where.kind === 'local' ? localTarget(readLocalStackState()) : environmentTarget(where.env);
 }
 
-function localTarget(): Target {
-  const state = readLocalStackState();
+/** The target a running local stack announces (its state file's content); the end-to-end harness builds one too. */
+export function localTarget(state: LocalStackState): Target {
   const common = { region: state.region, credentials: { ...LOCAL_CREDENTIALS } };
   const lambda = new LambdaClient({
     ...common,

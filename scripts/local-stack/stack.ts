@@ -17,8 +17,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createTelemetry } from '../../functions/adapters/observability';
-import { parseConfig, type FunctionConfig } from '../../functions/config';
-import { createDefaultHandler } from '../../functions/handler';
 import { createDefaultBatchHandler, type BatchHandler } from '../../functions/batch';
 import { parseBatchConfig } from '../../functions/batch/config';
 import { createBatchTrigger, type BatchTriggerOutcome } from './batchTrigger';
@@ -29,7 +27,8 @@ import { emulatorKinesisClient, emulatorS3Client } from '../emulators/clients';
 import { LOCAL_REGION, startKinesisMock, startS3rver, type KinesisMock } from '../emulators/emulators';
 import { LIVE_ALIAS } from '../../infra/index';
 import { startLambdaApi } from './lambda-api';
-import { LocalFunction } from './local-function';
+import type { LocalFunction } from './local-function';
+import { localScoringFunction } from './scoring-function';
 import { removeLocalStackState, writeLocalStackState } from './state-file';
 import { publishCommittedRuns } from './models';
 import {
@@ -43,9 +42,6 @@ import { ensureStream } from '../emulators/streams';
 
 // Where they used to be defined; defined once in ./config (and the quarantine prefix in the function's contract).
 export { LOCAL_FUNCTION_NAME, ON_FAILURE_PREFIX, QUARANTINE_PREFIX };
-
-/** The account in local ARNs: kinesis-mock's default, so the function's ARN matches its streams'. */
-const LOCAL_ACCOUNT = '000000000000';
 
 export interface LocalStackHooks {
   /** Progress of the poller (one report per invocation, one per discarded batch). */
@@ -109,17 +105,6 @@ export function functionEnvironment(stack: {
     QUARANTINE_LOCATION: `s3://${config.bucket}/${QUARANTINE_PREFIX}`,
     TEST_RUN: 'False',
   };
-}
-
-/**
- * The handler's configuration for the local stack, through the function's own parser (so the same rules apply as in
- * Lambda). Nothing is read from or written to the process environment.
- */
-export function handlerConfig(stack: {
-  readonly config: LocalStackConfig;
-  readonly runId: string;
-}): FunctionConfig {
-  return parseConfig(functionEnvironment(stack));
 }
 
 /**
@@ -207,20 +192,11 @@ export async function startLocalStack(
       logLevel: config.logLevel,
       emitMetrics: hooks.emitMetrics ?? false,
     });
-    const fn = new LocalFunction({
+    const fn = localScoringFunction({
       name: LOCAL_FUNCTION_NAME,
-      arn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${LOCAL_FUNCTION_NAME}`,
       environment: functionEnvironment({ config, runId }),
-      // Each version is the real handler built from its frozen environment, with the stack's clients (dummy
-      // credentials, emulator endpoints): real credentials from the caller's shell are never sent to the emulators.
-      // A bad environment fails that version's invocations, as a failed init would in Lambda.
-      buildVersion: (environment) => {
-        try {
-          return createDefaultHandler(parseConfig(environment), { clients: { kinesis, s3 }, telemetry });
-        } catch (error) {
-          return () => Promise.reject(error instanceof Error ? error : new Error(String(error)));
-        }
-      },
+      clients: { kinesis, s3 },
+      telemetry,
     });
     const first = fn.publishVersion({ description: `run ${runId}` });
     fn.createAlias(LIVE_ALIAS, first.Version, 'the version the input stream mapping invokes');
