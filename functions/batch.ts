@@ -15,7 +15,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, S3Event } from 'aws-lambda';
 import { openInput, openOutput, type OpenedOutput } from './adapters/batchFiles';
 import { createS3Client } from './adapters/aws-clients';
-import { loadModelOnce, type ReadyModel } from './adapters/modelLoader';
+import { startModelLoading, type ReadyModel } from './adapters/modelLoader';
 import { createTelemetry, type Telemetry } from './adapters/observability';
 import { parseBatchConfig, type BatchConfig } from './batch/config';
 import { BatchFileError, BatchOutOfTimeError } from './batch/errors';
@@ -190,13 +190,7 @@ export function createDefaultBatchHandler(
   wiring: DefaultBatchWiring = {},
 ): BatchHandler {
   const s3 = wiring.s3 ?? createS3Client();
-  const loadModel = () =>
-    loadModelOnce(config.model, {
-      intraOpNumThreads: config.intraOpNumThreads,
-      expectedRunId: config.expectedRunId,
-      s3,
-    });
-  loadModel().catch(() => undefined);
+  const loadModel = startModelLoading(config, s3);
   return createBatchHandler({ config, loadModel, s3, telemetry: wiring.telemetry ?? createTelemetry() });
 }
 

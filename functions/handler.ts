@@ -17,7 +17,7 @@ import type { PredictionEvent, Rejection } from './core/types';
 import { createKinesisClient, createS3Client } from './adapters/aws-clients';
 import { toInputRecords } from './adapters/kinesisEvent';
 import { createKinesisPredictionSink } from './adapters/kinesisPredictionSink';
-import { loadModelOnce, type ReadyModel } from './adapters/modelLoader';
+import { startModelLoading, type ReadyModel } from './adapters/modelLoader';
 import {
   createTelemetry,
   reportBatch,
@@ -186,15 +186,7 @@ export function createDefaultHandler(
             logger: telemetry.logger,
           }),
         };
-  const loadModel = () =>
-    loadModelOnce(config.model, {
-      intraOpNumThreads: config.intraOpNumThreads,
-      expectedRunId: config.expectedRunId,
-      s3,
-    });
-  // Start loading during Lambda's init phase (it runs with a full CPU burst); a failure is retried, and reported,
-  // by the first invocation.
-  loadModel().catch(() => undefined);
+  const loadModel = startModelLoading(config, s3);
   return createHandler({
     loadModel,
     output,

@@ -79,6 +79,29 @@ export function loadModelOnce(location: ModelLocation, options: LoadModelOptions
   return loading;
 }
 
+/** The model settings a function's configuration carries (both handlers' configs have them). */
+export interface ModelSettings {
+  readonly model: ModelLocation;
+  readonly intraOpNumThreads: number;
+  readonly expectedRunId: string | undefined;
+}
+
+/**
+ * The model loader a handler is built with: {@link loadModelOnce} for the configured location, already started, so
+ * the load runs during Lambda's init phase (it gets a full CPU burst there). A failure is not reported here: the first
+ * invocation retries and reports it.
+ */
+export function startModelLoading(settings: ModelSettings, s3: S3Client): () => Promise<LoadedModel> {
+  const load = () =>
+    loadModelOnce(settings.model, {
+      intraOpNumThreads: settings.intraOpNumThreads,
+      expectedRunId: settings.expectedRunId,
+      s3,
+    });
+  load().catch(() => undefined);
+  return load;
+}
+
 /** Forgets every cached model (tests; a long-lived local process that switches models). */
 export function resetModelCache(): void {
   cache.clear();

@@ -9,16 +9,15 @@
  * naming an existing bucket, any notification it already has would be replaced — give it a bucket of its own.
  */
 import { Construct } from 'constructs';
+import { executionRole } from './execution-role';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { S3BucketNotification } from '@cdktf/provider-aws/lib/s3-bucket-notification';
 import { BATCH_PREFIXES } from '../../functions/contract/batch';
 import { modelPrefix } from '../../model/src/contract';
 import type { InfraConfig } from '../config/schema';
-import { policyJson } from '../iam';
 import type { ResourceNames } from '../naming';
 import { batchFunctionPolicies } from './batch-function-policy';
 import type { ModelBucket } from './model-bucket';
@@ -65,28 +64,18 @@ export class BatchFunction extends Construct {
       name: names.batchLogGroup,
       retentionInDays: options.function.logRetentionDays,
     });
-    this.role = new IamRole(this, 'role', {
+    const execution = executionRole(this, {
       name: names.batchFunction,
-      description: `Execution role of ${names.batchFunction}`,
-      assumeRolePolicy: policyJson([
-        { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: ['sts:AssumeRole'] },
-      ]),
-    });
-    const policies = Object.entries(
-      batchFunctionPolicies({
+      functionName: names.batchFunction,
+      policies: batchFunctionPolicies({
         batchBucketArn: options.batchBucket.bucketArn,
         modelBucketArn: options.modelBucket.bucketArn,
         modelPrefix: modelPrefix(model.experimentId, model.runId),
         logGroupArn: this.logGroup.arn,
       }),
-    ).map(
-      ([name, statements]) =>
-        new IamRolePolicy(this, `policy-${name}`, {
-          name,
-          role: this.role.id,
-          policy: policyJson(statements),
-        }),
-    );
+    });
+    this.role = execution.role;
+    const { policies } = execution;
 
     this.environment = {
       MODEL_BUCKET: options.modelBucket.bucketName,

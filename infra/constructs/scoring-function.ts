@@ -9,9 +9,9 @@
  * - an on-failure destination, so a batch that is given up on is recorded (shard, sequence range), never lost.
  */
 import { Construct } from 'constructs';
+import { executionRole } from './execution-role';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import type { KinesisStream } from '@cdktf/provider-aws/lib/kinesis-stream';
 import { LambdaAlias } from '@cdktf/provider-aws/lib/lambda-alias';
 import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
@@ -19,7 +19,6 @@ import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { modelPrefix } from '../../model/src/contract';
 import type { InfraConfig } from '../config/schema';
-import { policyJson } from '../iam';
 import { LIVE_ALIAS, type ResourceNames } from '../naming';
 import type { ModelBucket } from './model-bucket';
 import { QUARANTINE_PREFIX } from './model-bucket';
@@ -82,20 +81,10 @@ export class ScoringFunction extends Construct {
       sqsManagedSseEnabled: true,
       messageRetentionSeconds: FAILURE_RETENTION_SECONDS,
     });
-    this.role = new IamRole(this, 'role', {
+    const execution = executionRole(this, {
       name: names.role,
-      description: `Execution role of ${names.function}`,
-      assumeRolePolicy: policyJson([
-        {
-          Effect: 'Allow',
-          Principal: { Service: 'lambda.amazonaws.com' },
-          Action: ['sts:AssumeRole'],
-        },
-      ]),
-    });
-
-    const policies = Object.entries(
-      scoringFunctionPolicies({
+      functionName: names.function,
+      policies: scoringFunctionPolicies({
         inputStreamArn: options.inputStream.arn,
         outputStreamArn: options.outputStream.arn,
         bucketArn: options.modelBucket.bucketArn,
@@ -104,14 +93,9 @@ export class ScoringFunction extends Construct {
         deadLetterQueueArn: this.deadLetterQueue.arn,
         logGroupArn: this.logGroup.arn,
       }),
-    ).map(
-      ([name, statements]) =>
-        new IamRolePolicy(this, `policy-${name}`, {
-          name,
-          role: this.role.id,
-          policy: policyJson(statements),
-        }),
-    );
+    });
+    this.role = execution.role;
+    const { policies } = execution;
 
     this.environment = {
       PREDICTIONS_STREAM_NAME: options.outputStream.name,

@@ -20,7 +20,7 @@ import '../node20-sdk-warning';
 import fs from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { loadModelOnce } from '../../functions/adapters/modelLoader';
+import { startModelLoading } from '../../functions/adapters/modelLoader';
 import type { FunctionConfig } from '../../functions/config';
 import { DEFAULT_RUN_ID, loadSignature, runDir } from '../../model';
 import { emulatorKinesisClient } from '../emulators/clients';
@@ -109,12 +109,7 @@ async function main(): Promise<number> {
     ours: undefined,
     reference: (config) =>
       createRecordAtATimeHandler({
-        loadModel: () =>
-          loadModelOnce(config.model, {
-            intraOpNumThreads: config.intraOpNumThreads,
-            expectedRunId: config.expectedRunId,
-            s3: emulators.s3,
-          }),
+        loadModel: startModelLoading(config, emulators.s3),
         client: referenceClient,
         streamName: config.output.kind === 'write' ? config.output.predictionsStreamName : '',
       }),

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { computeContextHash } from '../../../infra/image/context-hash';
 import { REPO_ROOT } from '../../helpers/paths';
+import { instructions } from '../../helpers/dockerfile';
 
 /** File names that hold credentials or local environment by convention. */
 const SECRET_NAMES = [
@@ -30,19 +31,6 @@ const SECRET_CONTENT: readonly [string, RegExp][] = [
 
 function secretsIn(text: string): string[] {
   return SECRET_CONTENT.filter(([, pattern]) => pattern.test(text)).map(([name]) => name);
-}
-
-/** Dockerfile instructions with continuation lines joined and comments dropped. */
-function instructions(dockerfile: string): { op: string; args: string }[] {
-  return dockerfile
-    .replace(/\\\r?\n/g, ' ')
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('#'))
-    .map((line) => {
-      const [op = '', ...rest] = line.split(/\s+/);
-      return { op: op.toUpperCase(), args: rest.join(' ') };
-    });
 }
 
 describe('container image credentials', () => {

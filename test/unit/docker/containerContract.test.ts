@@ -10,22 +10,10 @@ import { LOCAL_DEFAULTS } from '../../../scripts/local-stack/config';
 import { DEFAULT_RUN_ID, runDir } from '../../../model/src/artifacts';
 import { ARTIFACT_FILES } from '../../../model/src/contract';
 import { REPO_ROOT } from '../../helpers/paths';
+import { instructions } from '../../helpers/dockerfile';
 
 const read = (file: string) => fs.readFileSync(path.join(REPO_ROOT, file), 'utf8');
 const packageJson = JSON.parse(read('package.json')) as { devDependencies: Record<string, string> };
-
-/** Dockerfile instructions with line continuations joined and comments dropped. */
-function instructions(text: string): { op: string; args: string }[] {
-  return text
-    .replace(/\\\r?\n/g, ' ')
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('#'))
-    .map((line) => {
-      const [op = '', ...rest] = line.split(/\s+/);
-      return { op: op.toUpperCase(), args: rest.join(' ') };
-    });
-}
 
 /** Replaces `${VAR:-default}`, `${VAR-default}` and `${VAR}` as docker compose does, from `env`. */
 function interpolate(value: string, env: Record<string, string> = {}): string {

@@ -11,25 +11,13 @@ import { ConfigError } from '../../../functions/errors';
 import { createHandler } from '../../../functions/handler';
 import { DEFAULT_RUN_ID, runDir } from '../../../model/src/artifacts';
 import type { ModelReference } from '../../../model/src/contract';
+import { tinyReference } from '../../helpers/drift';
 import { fakeScorer, kinesisEvent, RUN_ID, signatureFor, type RecordOptions } from '../../helpers/factories';
 
 /** A 2-feature, 3-class model: `alcohol` cut at 9 and 10 (shares 0.2/0.5/0.3), `sulphates` at 0.5 (0.4/0.6). */
 const signature = signatureFor('seed3', { features: ['alcohol', 'sulphates'], classes: [5, 6, 7] });
-const referenceJson: ModelReference = {
-  run_id: RUN_ID,
-  feature_set: 'seed3',
-  rows: 10,
-  bins: 3,
-  features: [
-    { name: 'alcohol', min: 8, max: 12, mean: 10, std: 1, cuts: [9, 10], shares: [0.2, 0.5, 0.3] },
-    { name: 'sulphates', min: 0.2, max: 0.9, mean: 0.5, std: 0.1, cuts: [0.5], shares: [0.4, 0.6] },
-  ],
-  classes: [
-    { label: 5, share: 0.3 },
-    { label: 6, share: 0.5 },
-    { label: 7, share: 0.2 },
-  ],
-};
+/** The hand-made 2-feature reference of the drift tests, under the fake signature's feature set. */
+const referenceJson: ModelReference = tinyReference({ feature_set: 'seed3' }).json;
 const loaded: ReferenceArtifact = {
   status: 'loaded',
   reference: referenceJson,

@@ -13,6 +13,21 @@ import { fakeScorer, kinesisEvent, signatureFor, toBase64, winePayload } from '.
 const signature = signatureFor('seed3');
 const CAP = DEFAULT_MAX_RECORD_BYTES;
 
+/** The real handler with a fake scorer, writing nothing (TEST_RUN): its response lists predictions and rejections. */
+function dryRunHandler() {
+  const model: ReadyModel = {
+    signature,
+    scorer: fakeScorer(signature.classes),
+    location: 'memory',
+    loadMs: 0,
+  };
+  return createHandler({
+    loadModel: () => Promise.resolve(model),
+    output: { kind: 'dry-run' },
+    telemetry: createTelemetry(),
+  });
+}
+
 describe('record size cap', () => {
   const savedEnv = { ...process.env };
 
@@ -32,17 +47,7 @@ describe('record size cap', () => {
 
   it('refuses over-cap records as too_large without base64-decoding or JSON-parsing them', async () => {
     // Prepare
-    const model: ReadyModel = {
-      signature,
-      scorer: fakeScorer(signature.classes),
-      location: 'memory',
-      loadMs: 0,
-    };
-    const handle = createHandler({
-      loadModel: () => Promise.resolve(model),
-      output: { kind: 'dry-run' },
-      telemetry: createTelemetry(),
-    });
+    const handle = dryRunHandler();
     const validData = toBase64(winePayload({ features: signature.features }));
     const overCap = {
       'not base64 at all': '!'.repeat(CAP * 2),
@@ -77,17 +82,7 @@ describe('record size cap', () => {
 
   it('refuses a record one byte over the cap and accepts one exactly at it', async () => {
     // Prepare
-    const model: ReadyModel = {
-      signature,
-      scorer: fakeScorer(signature.classes),
-      location: 'memory',
-      loadMs: 0,
-    };
-    const handle = createHandler({
-      loadModel: () => Promise.resolve(model),
-      output: { kind: 'dry-run' },
-      telemetry: createTelemetry(),
-    });
+    const handle = dryRunHandler();
     const base = JSON.stringify(winePayload({ features: signature.features, customerId: '' }));
     const atCap = base.replace('"customer_id":""', `"customer_id":"${'x'.repeat(CAP - base.length)}"`);
     const overByOne = atCap.replace('"x', '"xx');
