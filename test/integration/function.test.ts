@@ -13,9 +13,6 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import type { KinesisStreamEvent } from 'aws-lambda';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { DEFAULT_RUN_ID, runDir } from '../../model/src/artifacts';
 import { DEFAULT_EXPERIMENT_ID, FEATURE_SETS } from '../../model/src/contract';
 import { publishRun } from '../../model/src/publish';
@@ -27,14 +24,12 @@ import { parseConfig } from '../../functions/config';
 import {
   LOCAL_CREDENTIALS,
   LOCAL_REGION,
-  startKinesisMock,
-  startS3rver,
   type Emulator,
   type KinesisMock,
 } from '../../scripts/emulators/emulators';
 import { ensureStream } from '../../scripts/emulators/streams';
 import { winePayload } from '../helpers/factories';
-import { emulatorKinesisClient, emulatorS3Client } from '../../scripts/emulators/clients';
+import { startTestEmulators, type TestEmulators } from '../helpers/emulators';
 
 jest.setTimeout(60_000);
 
@@ -92,21 +87,16 @@ function lambdaEvent(shardId: string, records: _Record[]): KinesisStreamEvent {
 }
 
 describe('inference function on kinesis-local and s3rver', () => {
+  let emulators: TestEmulators;
   let kinesisMock: KinesisMock;
   let s3rver: Emulator;
-  let dir: string;
   let kinesis: KinesisClient;
   let s3: S3Client;
   const savedEnv = { ...process.env };
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'function-it-'));
-    [kinesisMock, s3rver] = await Promise.all([
-      startKinesisMock({ logFile: path.join(dir, 'kinesis.log') }),
-      startS3rver({ directory: path.join(dir, 's3'), buckets: [BUCKET] }),
-    ]);
-    kinesis = emulatorKinesisClient(kinesisMock.endpoint);
-    s3 = emulatorS3Client(s3rver.endpoint);
+    emulators = await startTestEmulators('function-it', [BUCKET]);
+    ({ kinesisMock, s3rver, kinesis, s3 } = emulators);
     await Promise.all([
       ensureStream(kinesis, INPUT, 2),
       ensureStream(kinesis, OUTPUT, 1),
@@ -135,8 +125,7 @@ describe('inference function on kinesis-local and s3rver', () => {
 
   afterAll(async () => {
     process.env = savedEnv;
-    await Promise.all([kinesisMock.stop(), s3rver.stop()]);
-    fs.rmSync(dir, { recursive: true, force: true });
+    await emulators.stop();
   });
 
   it('predicts every valid record exactly once and quarantines every invalid one', async () => {

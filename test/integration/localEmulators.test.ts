@@ -1,37 +1,29 @@
 import { GetRecordsCommand, GetShardIteratorCommand, PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import {
-  startKinesisMock,
-  startS3rver,
-  type Emulator,
-  type KinesisMock,
-} from '../../scripts/emulators/emulators';
+import { startKinesisMock, type Emulator, type KinesisMock } from '../../scripts/emulators/emulators';
 import { ensureStream } from '../../scripts/emulators/streams';
 import { emulatorKinesisClient, emulatorS3Client } from '../../scripts/emulators/clients';
+import { startTestEmulators, type TestEmulators } from '../helpers/emulators';
 
 jest.setTimeout(60_000);
 
 describe('local emulators', () => {
+  let emulators: TestEmulators;
   let kinesis: KinesisMock;
   let s3: Emulator;
   let dir: string;
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'emulators-'));
-    [kinesis, s3] = await Promise.all([
-      startKinesisMock({ logFile: path.join(dir, 'kinesis.log') }),
-      startS3rver({ directory: path.join(dir, 's3'), buckets: ['models'] }),
-    ]);
+    emulators = await startTestEmulators('emulators', ['models']);
+    ({ kinesisMock: kinesis, s3rver: s3, dir } = emulators);
   });
 
   afterAll(async () => {
-    await Promise.all([kinesis.stop(), s3.stop()]);
-    fs.rmSync(dir, { recursive: true, force: true });
+    await emulators.stop();
   });
 
   it('round-trips a Kinesis record through kinesis-mock with the shared client settings', async () => {

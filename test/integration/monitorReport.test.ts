@@ -2,7 +2,6 @@ import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'node-html-parser';
@@ -15,15 +14,10 @@ import {
 import { quarantineDayPrefix } from '../../functions/core/quarantine';
 import { DEFAULT_RUN_ID, loadSignature, runDir } from '../../model/src/artifacts';
 import { referenceSchema } from '../../model/src/contract';
-import {
-  startKinesisMock,
-  startS3rver,
-  type Emulator,
-  type KinesisMock,
-} from '../../scripts/emulators/emulators';
+import { type Emulator, type KinesisMock } from '../../scripts/emulators/emulators';
 import { ensureStream } from '../../scripts/emulators/streams';
 import { REPO_ROOT } from '../helpers/paths';
-import { emulatorKinesisClient, emulatorS3Client } from '../../scripts/emulators/clients';
+import { startTestEmulators, type TestEmulators } from '../helpers/emulators';
 
 jest.setTimeout(60_000);
 
@@ -39,6 +33,7 @@ const WINES = Array.from({ length: 10 }, (_, i) => ({
 }));
 
 describe('npm run monitor', () => {
+  let emulators: TestEmulators;
   let kinesisMock: KinesisMock;
   let s3rver: Emulator;
   let kinesis: KinesisClient;
@@ -74,13 +69,8 @@ describe('npm run monitor', () => {
   }
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'monitor-'));
-    [kinesisMock, s3rver] = await Promise.all([
-      startKinesisMock({ logFile: path.join(dir, 'kinesis.log') }),
-      startS3rver({ directory: path.join(dir, 's3'), buckets: ['wine-models'] }),
-    ]);
-    kinesis = emulatorKinesisClient(kinesisMock.endpoint);
-    s3 = emulatorS3Client(s3rver.endpoint);
+    emulators = await startTestEmulators('monitor', ['wine-models']);
+    ({ kinesisMock, s3rver, kinesis, s3, dir } = emulators);
     await Promise.all([ensureStream(kinesis, 'wine-input', 1), ensureStream(kinesis, 'wine-predictions', 1)]);
 
     await put('wine-input', [
@@ -109,10 +99,7 @@ describe('npm run monitor', () => {
   });
 
   afterAll(async () => {
-    kinesis.destroy();
-    s3.destroy();
-    await Promise.all([kinesisMock.stop({ graceMs: 500 }), s3rver.stop()]);
-    fs.rmSync(dir, { recursive: true, force: true });
+    await emulators.stop();
   });
 
   it('writes a report of the window whose PSIs match the records, and exits 3 on drift when asked to', async () => {

@@ -1,3 +1,4 @@
+import { RejectionReason } from '../../../functions/core/types';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { KinesisStreamEvent } from 'aws-lambda';
@@ -56,17 +57,7 @@ describe('sample events in docker/events', () => {
 
     // Assess
     expect(response.predictions).toHaveLength(3);
-    expect(new Set(response.rejected?.map((r) => r.reason))).toEqual(
-      new Set([
-        'invalid_base64',
-        'invalid_utf8',
-        'invalid_json',
-        'not_object',
-        'missing_feature',
-        'invalid_value',
-        'too_large',
-      ]),
-    );
+    expect(new Set(response.rejected?.map((r) => r.reason))).toEqual(new Set(Object.values(RejectionReason)));
     expect((response.predictions?.length ?? 0) + (response.rejected?.length ?? 0)).toBe(event.Records.length);
   });
 });

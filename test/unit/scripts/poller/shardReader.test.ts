@@ -16,6 +16,11 @@ const record = (sequenceNumber: string) => ({
   ApproximateArrivalTimestamp: new Date(),
 });
 
+/** A reader of `stream`/`shardId-0` from TRIM_HORIZON on the mocked client. */
+function trimHorizonReader(): ShardReader {
+  return new ShardReader(new KinesisClient({}), 'stream', 'shardId-0', 'TRIM_HORIZON', silentLogger);
+}
+
 describe('shard reader', () => {
   beforeEach(() => kinesis.reset());
 
@@ -36,13 +41,7 @@ describe('shard reader', () => {
       .rejects(new ExpiredIteratorException({ message: 'Iterator expired', $metadata: {} }))
       .on(GetRecordsCommand, { ShardIterator: 'it-3' })
       .resolves({ Records: [record('12')], NextShardIterator: 'it-4', MillisBehindLatest: 0 });
-    const reader = new ShardReader(
-      new KinesisClient({}),
-      'stream',
-      'shardId-0',
-      'TRIM_HORIZON',
-      silentLogger,
-    );
+    const reader = trimHorizonReader();
     const signal = new AbortController().signal;
 
     // Act
@@ -92,13 +91,7 @@ describe('shard reader', () => {
     // Prepare
     kinesis.on(GetShardIteratorCommand).resolves({ ShardIterator: 'it-1' });
     kinesis.on(GetRecordsCommand).resolves({ Records: [record('30')], MillisBehindLatest: 0 });
-    const reader = new ShardReader(
-      new KinesisClient({}),
-      'stream',
-      'shardId-0',
-      'TRIM_HORIZON',
-      silentLogger,
-    );
+    const reader = trimHorizonReader();
 
     // Act
     const result = await reader.read(10, new AbortController().signal);
