@@ -37,7 +37,16 @@ export interface LoadModelOptions {
  * @throws ModelLoadError (or its subclasses ModelNotFoundError, ModelSignatureMismatchError) with a message naming
  *   the file or the disagreement
  */
-export async function loadModel(location: ModelLocation, options: LoadModelOptions): Promise<LoadedModel> {
+export function loadModel(location: ModelLocation, options: LoadModelOptions): Promise<LoadedModel> {
+  return loadWith(location, options, createOnnxScorer);
+}
+
+/** Fetches the model, checks its run id and opens it with `open` (`createOnnxScorer` or the thread scorer's). */
+export async function loadWith<S extends Scorer>(
+  location: ModelLocation,
+  options: LoadModelOptions,
+  open: (bytes: Uint8Array, signature: ModelSignature, options: { intraOpNumThreads: number }) => Promise<S>,
+): Promise<ReadyModel & { readonly scorer: S }> {
   const started = performance.now();
   const artifacts = await fetchModelArtifacts(location, options.s3);
   const { signature } = artifacts;
@@ -46,7 +55,7 @@ export async function loadModel(location: ModelLocation, options: LoadModelOptio
       `${artifacts.location}signature.json has run_id ${signature.run_id}, but RUN_ID is ${options.expectedRunId}`,
     );
   }
-  const scorer = await createOnnxScorer(artifacts.modelBytes, signature, {
+  const scorer = await open(artifacts.modelBytes, signature, {
     intraOpNumThreads: options.intraOpNumThreads,
   });
   return {

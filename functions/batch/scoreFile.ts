@@ -9,7 +9,7 @@ import { DEFAULT_MAX_RECORD_BYTES } from '../core/decode';
 import { createPredictionEncoder } from '../core/encode';
 import { toFeatureBatch } from '../core/features';
 import type { ModelDescription } from '../core/model';
-import type { Scorer } from '../core/scorer';
+import type { Scorer, Scores } from '../core/scorer';
 import type { FileCoordinates, RejectionReason } from '../core/types';
 import { createRecordValidator, type ValidRecord } from '../core/validate';
 import { DEFAULT_BATCH_ROWS } from '../contract/batch';
@@ -50,6 +50,11 @@ export interface ScoreFileOptions {
   readonly format?: InputFormat | undefined;
   /** Rows per `Scorer.score` call. Default {@link DEFAULT_BATCH_ROWS}. */
   readonly batchSize?: number | undefined;
+  /**
+   * Batches sent to the scorer before the oldest is awaited. Default 1: each batch is scored, then written. 2 lets a
+   * scorer on another thread (`createThreadScorer`) score one batch while this thread reads and writes the next.
+   */
+  readonly batchesInFlight?: number | undefined;
   /** Largest JSON Lines row, as the stream function's record cap. */
   readonly maxRecordBytes?: number | undefined;
   readonly predictions: TextSink;
@@ -59,6 +64,17 @@ export interface ScoreFileOptions {
   /** Called before each batch is scored; throws to stop (the Lambda deadline). */
   readonly checkTime?: (() => void) | undefined;
   readonly now?: (() => number) | undefined;
+}
+
+/** A scorer's answer: its scores, or what it threw. */
+type Outcome = { readonly scores: Scores } | { readonly error: unknown };
+
+/** A batch sent to the scorer: its rows' records, line numbers and labels, until its scores are written. */
+interface InFlightBatch {
+  readonly outcome: Promise<Outcome>;
+  readonly valid: readonly ValidRecord[];
+  readonly lines: readonly number[];
+  readonly labels: readonly (number | undefined)[];
 }
 
 /** What one file gave. */
@@ -79,7 +95,7 @@ export interface BatchSummary {
   readonly labels?: ConfusionCounts;
   readonly bytesRead: number;
   readonly durationMs: number;
-  /** Time spent in `Scorer.score`. */
+  /** Time the scorer was busy with this file's batches (from sending a batch to its answer, overlaps counted once). */
   readonly inferenceMs: number;
 }
 
@@ -98,6 +114,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<BatchSummary
   const now = options.now ?? (() => performance.now());
   const started = now();
   const batchSize = options.batchSize ?? DEFAULT_BATCH_ROWS;
+  const batchesInFlight = options.batchesInFlight ?? 1;
   const validate = createRecordValidator(model.features);
   const encode = createPredictionEncoder<FileCoordinates>(model);
   const classCount = model.classes.length;
@@ -129,34 +146,65 @@ export async function scoreFile(options: ScoreFileOptions): Promise<BatchSummary
     await options.rejects.write(text);
   }
 
-  async function scoreBatch(): Promise<void> {
+  // Batches sent to the scorer and not yet written, oldest first. Their scores are awaited in order, so output order
+  // is input order however many are in flight.
+  const inFlight: InFlightBatch[] = [];
+  // End of the scorer's latest answer: the scorer works on one batch at a time, so its busy time is the union of
+  // [sent, answered] over batches, counted from the later of a batch's sending and the previous answer.
+  let lastAnswered = started;
+
+  function sendBatch(): void {
     if (valid.length === 0) return;
     options.checkTime?.();
-    const batch = toFeatureBatch(valid, model.features);
-    const scoreStarted = now();
-    const scores = await scorer.score(batch);
-    inferenceMs += now() - scoreStarted;
-    if (scores.labels.length !== valid.length || scores.probabilities.length !== valid.length * classCount) {
-      throw new ScoringError(
-        `scorer returned ${scores.labels.length} labels and ${scores.probabilities.length} probabilities for ` +
-          `${valid.length} rows of a ${classCount}-class model`,
-      );
-    }
-    const out: string[] = new Array<string>(valid.length);
-    for (let row = 0; row < valid.length; row++) {
-      const record = valid[row] as ValidRecord;
-      const source = { file, line: lines[row] as number };
-      const event = encode(row, scores.labels, scores.probabilities, source, record.customerId);
-      out[row] = predictionLine(event);
-      const truth = labels[row];
-      if (truth !== undefined) confusion.add(truth, event.prediction.wine_quality);
-    }
-    predicted += valid.length;
+    const sent = now();
+    // Settled into a value at once, so a batch that fails while an older one is awaited is never an unhandled
+    // rejection; writeOldest rethrows it in turn.
+    const outcome = scorer.score(toFeatureBatch(valid, model.features)).then(
+      (scores): Outcome => {
+        const answered = now();
+        inferenceMs += answered - Math.max(sent, lastAnswered);
+        lastAnswered = answered;
+        return { scores };
+      },
+      (error: unknown): Outcome => ({ error }),
+    );
+    inFlight.push({ outcome, valid, lines, labels });
     valid = [];
     lines = [];
     labels = [];
+  }
+
+  async function writeOldest(): Promise<void> {
+    const batch = inFlight.shift();
+    if (!batch) return;
+    const outcome = await batch.outcome;
+    if ('error' in outcome) throw outcome.error;
+    const { scores } = outcome;
+    const count = batch.valid.length;
+    if (scores.labels.length !== count || scores.probabilities.length !== count * classCount) {
+      throw new ScoringError(
+        `scorer returned ${scores.labels.length} labels and ${scores.probabilities.length} probabilities for ` +
+          `${count} rows of a ${classCount}-class model`,
+      );
+    }
+    const out: string[] = new Array<string>(count);
+    for (let row = 0; row < count; row++) {
+      const record = batch.valid[row] as ValidRecord;
+      const source = { file, line: batch.lines[row] as number };
+      const event = encode(row, scores.labels, scores.probabilities, source, record.customerId);
+      out[row] = predictionLine(event);
+      const truth = batch.labels[row];
+      if (truth !== undefined) confusion.add(truth, event.prediction.wine_quality);
+    }
+    predicted += count;
     await options.predictions.write(out.join(''));
     options.onProgress?.({ rows, bytesRead, elapsedMs: now() - started });
+  }
+
+  /** Sends the filled batch, then writes the oldest ones until at most `depth` - 1 wait (0: all written). */
+  async function scoreBatch(depth = batchesInFlight): Promise<void> {
+    sendBatch();
+    while (inFlight.length > 0 && inFlight.length >= depth) await writeOldest();
   }
 
   if (options.predictionsFormat === 'csv') await options.predictions.write(csvOutputHeader());
@@ -204,7 +252,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<BatchSummary
     }
     await flushRejects();
   }
-  await scoreBatch();
+  await scoreBatch(0);
   await flushRejects();
   if (format === undefined || reader === undefined) {
     throw new BatchFileError({ file, line: 1 }, 'the file is empty: expected a CSV header or JSON Lines');

@@ -1,4 +1,5 @@
 /** `npm run predict` flags: parsed once into a typed, frozen {@link PredictOptions}; every problem is a usage error. */
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { DEFAULT_BATCH_ROWS } from '../../functions/contract/batch';
 import { INPUT_FORMATS, type InputFormat } from '../../functions/batch/format';
@@ -32,6 +33,8 @@ Options:
   --format <csv|jsonl>     the input format (default: detected from the first line)
   --batch-size <n>         rows per session.run (default ${DEFAULT_BATCH_ROWS})
   --threads <n>            onnxruntime intra-op threads (default 1, like the function)
+  --scoring-thread <mode>  on: score on a worker thread while this one reads and writes the next batch; off: score
+                           here; auto (default): on when the machine has more than one core
   --allow-rejects          exit 0 even when rows were rejected
   --endpoint-url <url>     S3 endpoint (e.g. the local stack's http://localhost:4569); default AWS_ENDPOINT_URL_S3
   --json                   print the summary as one JSON object instead of text
@@ -41,6 +44,15 @@ Options:
 Without --run-id or --model-location: the default committed run (model/artifacts/runs.json).
 
 Exit codes: 0 every row scored (or --allow-rejects), 1 finished with rejected rows, 2 usage, input, model or write error.`;
+
+// Own-property lookup only: `--scoring-thread toString` is a usage error, not a function.
+const SCORING_THREAD_MODES: Readonly<Record<string, boolean | 'auto'>> = Object.freeze(
+  Object.assign(Object.create(null) as Record<string, boolean | 'auto'>, {
+    on: true,
+    off: false,
+    auto: 'auto',
+  }),
+);
 
 /** What the run is told to do. */
 export interface PredictOptions {
@@ -54,6 +66,8 @@ export interface PredictOptions {
   readonly format: InputFormat | undefined;
   readonly batchSize: number;
   readonly threads: number;
+  /** Score on a worker thread, overlapping reading and writing with scoring. */
+  readonly scoringThread: boolean;
   readonly allowRejects: boolean;
   readonly endpointUrl: string | undefined;
   readonly json: boolean;
@@ -77,6 +91,7 @@ export class PredictUsageError extends Error {
 export function parsePredictArgs(
   argv: readonly string[],
   env: NodeJS.ProcessEnv = process.env,
+  cores: number = os.availableParallelism(),
 ): PredictOptions | 'help' {
   let values;
   try {
@@ -93,6 +108,7 @@ export function parsePredictArgs(
         format: { type: 'string' },
         'batch-size': { type: 'string' },
         threads: { type: 'string' },
+        'scoring-thread': { type: 'string', default: 'auto' },
         'allow-rejects': { type: 'boolean', default: false },
         'endpoint-url': { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -126,6 +142,13 @@ export function parsePredictArgs(
       `--format must be one of ${INPUT_FORMATS.join(', ')}, got ${JSON.stringify(format)}`,
     );
   }
+  const scoringThread = SCORING_THREAD_MODES[values['scoring-thread']];
+  if (scoringThread === undefined) {
+    throw new PredictUsageError(
+      `--scoring-thread must be one of ${Object.keys(SCORING_THREAD_MODES).join(', ')}, ` +
+        `got ${JSON.stringify(values['scoring-thread'])}`,
+    );
+  }
   const rejects = values.rejects;
   for (const [flag, value] of [
     ['--output', output],
@@ -147,6 +170,7 @@ export function parsePredictArgs(
     format: format as InputFormat | undefined,
     batchSize: whole('--batch-size', values['batch-size'], DEFAULT_BATCH_ROWS, 1, 1_000_000),
     threads: whole('--threads', values.threads, 1, 1, 64),
+    scoringThread: scoringThread === 'auto' ? cores > 1 : scoringThread,
     allowRejects: values['allow-rejects'],
     endpointUrl: values['endpoint-url'],
     json: values.json,

@@ -13,6 +13,8 @@ export interface RunContext {
   readonly output: string;
   readonly rejects: string;
   readonly batchSize: number;
+  /** Whether the session ran on its own thread (`--scoring-thread`). */
+  readonly scoringThread: boolean;
   /** Peak resident memory of the process, in bytes. */
   readonly maxRssBytes: number;
   /** Process CPU time (user + system, all threads) spent scoring the file, in milliseconds. */
@@ -34,6 +36,7 @@ export interface PredictReport {
   readonly rejected_by_reason: BatchSummary['rejectedByReason'];
   readonly blank_lines: number;
   readonly batch_size: number;
+  readonly scoring_thread: boolean;
   readonly wall_ms: number;
   /** Process CPU time while scoring (user + system, all threads): independent of other load on the machine. */
   readonly cpu_ms: number;
@@ -72,6 +75,7 @@ export function predictReport(summary: BatchSummary, context: RunContext): Predi
     rejected_by_reason: summary.rejectedByReason,
     blank_lines: summary.blankLines,
     batch_size: context.batchSize,
+    scoring_thread: context.scoringThread,
     wall_ms: Math.round(summary.durationMs),
     cpu_ms: Math.round(context.cpuMs),
     inference_ms: Math.round(summary.inferenceMs),
@@ -98,7 +102,7 @@ export function summaryText(report: PredictReport, signature: RunContext['signat
     `  predicted    ${count(report.predicted)} → ${report.output}`,
     `  rejected     ${count(report.rejected)}${reasons === '' ? '' : ` (${reasons})`} → ${report.rejects}`,
     `  wall time    ${(report.wall_ms / 1000).toFixed(2)} s, ${count(report.rows_per_second)} rows/s ` +
-      `(session.run ${(report.inference_ms / 1000).toFixed(2)} s, batches of ${count(report.batch_size)}); ` +
+      `(session.run ${(report.inference_ms / 1000).toFixed(2)} s${report.scoring_thread ? ' on a scoring thread' : ''}, batches of ${count(report.batch_size)}); ` +
       `max RSS ${Math.round(report.max_rss_bytes / 2 ** 20)} MiB`,
   ];
   if (report.labels !== undefined) {

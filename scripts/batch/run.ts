@@ -12,7 +12,8 @@ import {
   parseFileLocation,
   type OpenedOutput,
 } from '../../functions/adapters/batchFiles';
-import { loadModel, type LoadedModel } from '../../functions/adapters/modelLoader';
+import { loadModel, type ReadyModel } from '../../functions/adapters/modelLoader';
+import { loadModelInThread } from '../../functions/adapters/scoringThread';
 import { BatchFileError } from '../../functions/batch/errors';
 import type { OutputFormat } from '../../functions/batch/outputs';
 import { scoreFile } from '../../functions/batch/scoreFile';
@@ -83,7 +84,8 @@ export async function runPredict(options: PredictOptions, io: PredictIo): Promis
   const needsS3 = [options.input, options.output, options.rejects ?? '', options.modelLocation ?? ''].some(
     (l) => l.startsWith('s3://'),
   );
-  let model: LoadedModel | undefined;
+  let model: ReadyModel | undefined;
+  let closeModel: () => Promise<void> = () => Promise.resolve();
   try {
     const input = parseFileLocation(options.input);
     const output = parseFileLocation(options.output);
@@ -91,7 +93,16 @@ export async function runPredict(options: PredictOptions, io: PredictIo): Promis
     const location = resolveModelLocation(options);
     if (s3 === undefined && (needsS3 || location.kind === 's3')) s3 = s3ClientFor(options.endpointUrl);
 
-    model = await loadModel(location, { intraOpNumThreads: options.threads, ...(s3 ? { s3 } : {}) });
+    const loadOptions = { intraOpNumThreads: options.threads, ...(s3 ? { s3 } : {}) };
+    if (options.scoringThread) {
+      const loaded = await loadModelInThread(location, loadOptions);
+      closeModel = () => loaded.scorer.close();
+      model = loaded;
+    } else {
+      const loaded = await loadModel(location, loadOptions);
+      closeModel = () => loaded.scorer.session.release();
+      model = loaded;
+    }
     const opened = await openInput(input, s3);
     outputs.push(await openOutput(output, s3));
     outputs.push(await openOutput(rejects, s3));
@@ -109,6 +120,8 @@ export async function runPredict(options: PredictOptions, io: PredictIo): Promis
       scorer: model.scorer,
       format: options.format,
       batchSize: options.batchSize,
+      // With the session on its own thread, the next batch is read while the last is scored.
+      batchesInFlight: options.scoringThread ? 2 : 1,
       predictions: predictions.sink,
       predictionsFormat: outputFormatOf(options.output),
       rejects: rejected.sink,
@@ -126,6 +139,7 @@ export async function runPredict(options: PredictOptions, io: PredictIo): Promis
       output: predictions.location,
       rejects: rejected.location,
       batchSize: options.batchSize,
+      scoringThread: options.scoringThread,
       maxRssBytes: process.resourceUsage().maxRSS * 1024,
       cpuMs: (cpu.user + cpu.system) / 1000,
     });
@@ -143,7 +157,7 @@ export async function runPredict(options: PredictOptions, io: PredictIo): Promis
     io.stderr.write(`${errorLine(error)}\n`);
     return ExitCode.failed;
   } finally {
-    await model?.scorer.session.release();
+    await closeModel();
     if (io.s3 === undefined) s3?.destroy();
   }
 }

@@ -49,7 +49,9 @@ export async function scoreText(
     readonly format?: InputFormat;
     readonly output?: OutputFormat;
     readonly batchSize?: number;
+    readonly batchesInFlight?: number;
     readonly chunkSize?: number;
+    readonly now?: () => number;
   },
 ): Promise<ScoredText> {
   const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
@@ -62,6 +64,8 @@ export async function scoreText(
     scorer: options.scorer,
     format: options.format,
     batchSize: options.batchSize,
+    batchesInFlight: options.batchesInFlight,
+    now: options.now,
     predictions,
     predictionsFormat: options.output ?? 'jsonl',
     rejects,

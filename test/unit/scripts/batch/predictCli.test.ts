@@ -168,10 +168,78 @@ describe('npm run predict', () => {
       'must be 32 lowercase hex',
     ],
     [['--input', 'a.csv', '--output', 'b.jsonl', '--bogus'], "Unknown option '--bogus'"],
+    [
+      ['--input', 'a.csv', '--output', 'b.jsonl', '--scoring-thread', 'yes'],
+      '--scoring-thread must be one of on, off, auto, got "yes"',
+    ],
+    [
+      ['--input', 'a.csv', '--output', 'b.jsonl', '--scoring-thread', 'toString'],
+      '--scoring-thread must be one of on, off, auto, got "toString"',
+    ],
   ])('refuses %j as a usage error', (args, message) => {
     // Act / Assess
     expect(() => parsePredictArgs(args, {})).toThrow(PredictUsageError);
     expect(() => parsePredictArgs(args, {})).toThrow(message);
+  });
+
+  it('scores on a worker thread by default only where there is more than one core; on and off override that', () => {
+    // Prepare
+    const base = ['--input', 'a.csv', '--output', 'b.jsonl'];
+    const threadOn = (args: string[], cores: number) => {
+      const parsed = parsePredictArgs([...base, ...args], {}, cores);
+      if (parsed === 'help') throw new Error('unexpected --help');
+      return parsed.scoringThread;
+    };
+
+    // Act / Assess
+    expect([threadOn([], 1), threadOn([], 2), threadOn(['--scoring-thread', 'auto'], 8)]).toEqual([
+      false,
+      true,
+      true,
+    ]);
+    expect(threadOn(['--scoring-thread', 'on'], 1)).toBe(true);
+    expect(threadOn(['--scoring-thread', 'off'], 8)).toBe(false);
+  });
+
+  it('writes the same predictions, rejects and summary with the scoring thread on and off', async () => {
+    // Prepare: the red-wine file with two more rows whose volatile acidity (2nd column) is bad, in small batches
+    const input = path.join(dir, 'red-with-bad-rows.csv');
+    const red = fs.readFileSync(RED, 'utf8').split('\n');
+    red.splice(10, 0, red[10]!.replace(/^([^;]+);[^;]+;/, '$1;abc;'));
+    red.splice(500, 0, red[500]!.replace(/^([^;]+);[^;]+;/, '$1;;'));
+    fs.writeFileSync(input, red.join('\n'));
+    const runWith = async (mode: string) => {
+      const output = path.join(dir, mode, 'out.jsonl');
+      const run = io();
+      const args = ['--input', input, '--output', output, '--json', '--batch-size', '64'];
+      const code = await runPredict(options([...args, '--scoring-thread', mode]), run.io);
+      const report = JSON.parse(run.stdout()) as PredictReport;
+      return { code, report, predictions: lines(output), rejects: lines(defaultRejectsLocation(output)) };
+    };
+
+    // Act
+    const on = await runWith('on');
+    const off = await runWith('off');
+
+    // Assess
+    expect([on.code, off.code]).toEqual([1, 1]);
+    expect([on.report.scoring_thread, off.report.scoring_thread]).toEqual([true, false]);
+    expect(on.predictions).toHaveLength(1599);
+    expect(on.rejects).toHaveLength(2);
+    expect(on.predictions).toEqual(off.predictions);
+    expect(on.rejects).toEqual(off.rejects);
+    const facts = (r: PredictReport) => ({
+      ...r,
+      output: '',
+      rejects: '',
+      wall_ms: 0,
+      cpu_ms: 0,
+      inference_ms: 0,
+      rows_per_second: 0,
+      max_rss_bytes: 0,
+      scoring_thread: false,
+    });
+    expect(facts(on.report)).toEqual(facts(off.report));
   });
 
   it('puts the rejects beside the output by default', () => {
