@@ -149,6 +149,15 @@ function aliasDimensions(options: MonitoringOptions): Record<string, string> {
   return { FunctionName: options.functionName, Resource: `${options.functionName}:${options.aliasName}` };
 }
 
+/** Alarm on any occurrence: the 5-minute sum above zero. */
+const ANY_IN_5_MINUTES = {
+  statistic: 'Sum',
+  periodSeconds: 300,
+  evaluationPeriods: 1,
+  datapointsToAlarm: 1,
+  threshold: 0,
+} as const;
+
 function alarmSpecs(options: MonitoringOptions): AlarmSpec[] {
   const fn = aliasDimensions(options);
   return [
@@ -165,28 +174,20 @@ function alarmSpecs(options: MonitoringOptions): AlarmSpec[] {
       threshold: options.iteratorAgeMs,
     },
     {
+      ...ANY_IN_5_MINUTES,
       id: 'errors',
       description: 'The scorer failed whole invocations (model load, configuration or unexpected errors).',
       namespace: 'AWS/Lambda',
       metricName: 'Errors',
       dimensions: fn,
-      statistic: 'Sum',
-      periodSeconds: 300,
-      evaluationPeriods: 1,
-      datapointsToAlarm: 1,
-      threshold: 0,
     },
     {
+      ...ANY_IN_5_MINUTES,
       id: 'throttles',
       description: 'Invocations of the scorer were throttled (reserved or account concurrency).',
       namespace: 'AWS/Lambda',
       metricName: 'Throttles',
       dimensions: fn,
-      statistic: 'Sum',
-      periodSeconds: 300,
-      evaluationPeriods: 1,
-      datapointsToAlarm: 1,
-      threshold: 0,
     },
     {
       id: 'failed-batches',
@@ -202,16 +203,12 @@ function alarmSpecs(options: MonitoringOptions): AlarmSpec[] {
       threshold: 0,
     },
     {
+      ...ANY_IN_5_MINUTES,
       id: 'predictions-throttled',
       description: 'Writes to the predictions stream exceeded its provisioned throughput.',
       namespace: 'AWS/Kinesis',
       metricName: 'WriteProvisionedThroughputExceeded',
       dimensions: { StreamName: options.outputStreamName },
-      statistic: 'Sum',
-      periodSeconds: 300,
-      evaluationPeriods: 1,
-      datapointsToAlarm: 1,
-      threshold: 0,
     },
     {
       id: 'rejected-records',
@@ -232,16 +229,9 @@ function alarmSpecs(options: MonitoringOptions): AlarmSpec[] {
 
 /** Batch inference: a failed invocation (retried by Lambda), and any refused file (too large, invalid, out of time). */
 function batchAlarmSpecs(batch: BatchMonitoringOptions, namespace: string): AlarmSpec[] {
-  const once = {
-    statistic: 'Sum',
-    periodSeconds: 300,
-    evaluationPeriods: 1,
-    datapointsToAlarm: 1,
-    threshold: 0,
-  } as const;
   return [
     {
-      ...once,
+      ...ANY_IN_5_MINUTES,
       id: 'batch-errors',
       description:
         'The batch function failed an invocation (S3 or model errors); Lambda retries the file twice.',
@@ -250,7 +240,7 @@ function batchAlarmSpecs(batch: BatchMonitoringOptions, namespace: string): Alar
       dimensions: { FunctionName: batch.functionName },
     },
     {
-      ...once,
+      ...ANY_IN_5_MINUTES,
       id: 'batch-refused-files',
       description:
         'A batch file was refused: too large for one invocation, not a valid CSV / JSON Lines file, or out of time. ' +

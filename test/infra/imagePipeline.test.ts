@@ -53,6 +53,10 @@ describe('image build-and-push script', () => {
     log.mockReset();
   });
 
+  /** Builds and pushes with the default arguments, an unchanged context and `runner` in place of docker. */
+  const buildWith = (runner: ReturnType<typeof recordingRunner>) =>
+    buildAndPushImage(args(), { ecr: client, run: runner.run, log, hashContext: unchangedContext });
+
   describe('arguments', () => {
     it('derives registry, repository name, region and tag from the repository URL and content hash', () => {
       // Prepare / Act
@@ -148,12 +152,7 @@ describe('image build-and-push script', () => {
       const runner = recordingRunner();
 
       // Act
-      const result = await buildAndPushImage(args(), {
-        ecr: client,
-        run: runner.run,
-        log,
-        hashContext: unchangedContext,
-      });
+      const result = await buildWith(runner);
 
       // Assess
       expect(runner.commands).toEqual([
@@ -187,7 +186,7 @@ describe('image build-and-push script', () => {
       const runner = recordingRunner();
 
       // Act
-      await buildAndPushImage(args(), { ecr: client, run: runner.run, log, hashContext: unchangedContext });
+      await buildWith(runner);
 
       // Assess
       for (const command of runner.commands) expect(command.args.join(' ')).not.toContain(PASSWORD);
@@ -200,12 +199,7 @@ describe('image build-and-push script', () => {
       const runner = recordingRunner();
 
       // Act
-      const result = await buildAndPushImage(args(), {
-        ecr: client,
-        run: runner.run,
-        log,
-        hashContext: unchangedContext,
-      });
+      const result = await buildWith(runner);
 
       // Assess
       expect(runner.commands).toEqual([]);
@@ -243,12 +237,7 @@ describe('image build-and-push script', () => {
       const runner = recordingRunner();
 
       // Act
-      const attempt = buildAndPushImage(args(), {
-        ecr: client,
-        run: runner.run,
-        log,
-        hashContext: unchangedContext,
-      });
+      const attempt = buildWith(runner);
 
       // Assess
       await expect(attempt).rejects.toThrow(/210987654321\.dkr\.ecr\.us-east-1.*wrong account or region/);
@@ -261,12 +250,7 @@ describe('image build-and-push script', () => {
       const runner = recordingRunner('docker build');
 
       // Act
-      const attempt = buildAndPushImage(args(), {
-        ecr: client,
-        run: runner.run,
-        log,
-        hashContext: unchangedContext,
-      });
+      const attempt = buildWith(runner);
 
       // Assess
       await expect(attempt).rejects.toThrow(CommandFailedError);
@@ -281,12 +265,7 @@ describe('image build-and-push script', () => {
       const runner = recordingRunner();
 
       // Act
-      const attempt = buildAndPushImage(args(), {
-        ecr: client,
-        run: runner.run,
-        log,
-        hashContext: unchangedContext,
-      });
+      const attempt = buildWith(runner);
 
       // Assess
       await expect(attempt).rejects.toThrow(RepositoryNotFoundException);
