@@ -2,8 +2,8 @@
  * Scores one batch file with the stream function's core: each data line is read into the stream payload (CSV) or
  * decoded from its bytes (JSON Lines), checked by `createRecordValidator`, packed by `toFeatureBatch`, scored with one
  * `Scorer.score` (one `session.run`) per `batchSize` rows and encoded by `createPredictionEncoder`, with
- * `{ file, line }` as the source. Input and output are streamed: memory holds one input chunk and one batch of rows,
- * whatever the file's size. Every data line ends up as exactly one prediction or one reject, each file in input order.
+ * `{ file, line }` as the source. Input and output are streamed: memory holds one input chunk and `batchesInFlight`
+ * batches of rows (plus the one being filled), whatever the file's size. Every data line ends up as exactly one prediction or one reject, each file in input order.
  */
 import { DEFAULT_MAX_RECORD_BYTES } from '../core/decode';
 import { createPredictionEncoder } from '../core/encode';
