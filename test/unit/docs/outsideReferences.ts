@@ -21,8 +21,11 @@ export interface OutsideReference {
 /** Names of the shelf's documents. A tracked file of the same name (added later, on purpose) is not flagged. */
 const SHELF_NAMES = /\b(CONVENTIONS\.md|CONVENTIONS §|TOOLCHAIN-NOTES|STYLE\.md)/g;
 
-/** `../shared`, the shelf's usual relative spelling, from any folder. */
-const SHELF_FOLDER = /(?<![\w.-])(?:\.\.\/)+shared\b/g;
+/** The shelf's folder, beside the repository root. */
+export const SHELF_FOLDER_NAME = 'shared';
+
+/** The shelf folder reached by climbing (`..` steps, then its name) from any folder. */
+const SHELF_FOLDER = new RegExp(String.raw`(?<![\w.-])(?:\.\.\/)+${SHELF_FOLDER_NAME}\b`, 'g');
 
 /**
  * Absolute paths of a developer machine: `/work/…`, `/root/…`, `/home/<user>/…`, `/Users/<user>/…`. The look-behind
@@ -82,7 +85,7 @@ function relativePaths(kind: Kind, content: string): string[] {
  * @param text - its contents
  * @param trackedNames - base names of the repository's files (a shelf name that exists here is the repository's own)
  * @example
- * outsideReferences('README.md', 'see [notes](../shared/notes.md)', new Set()); // two findings, line 1
+ * outsideReferences('README.md', 'see STYLE.md and [notes](../notes.md)', new Set()); // two findings, line 1
  */
 export function outsideReferences(
   file: string,
@@ -106,7 +109,7 @@ export function outsideReferences(
         at(match[0], "is an absolute path on a developer's machine");
     }
     for (const target of relativePaths(kind, content)) {
-      if (escapes(folder, target) && !/(?:^|\/)shared(?:\/|$)/.test(target))
+      if (escapes(folder, target) && !path.posix.normalize(target).split('/').includes(SHELF_FOLDER_NAME))
         at(target, `climbs above the repository root from ${folder === '.' ? 'the root' : folder}/`);
     }
   });
