@@ -52,7 +52,7 @@ export async function createThreadScorer(
 ): Promise<ThreadScorer> {
   const data: ScoringThreadData = { modelBytes, signature, intraOpNumThreads: options.intraOpNumThreads };
   const worker = new Worker(ENTRY, { workerData: data, execArgv: ENTRY_ARGV });
-  const scorer = new WorkerScorer(worker, signature.classes.length);
+  const scorer = new WorkerScorer(worker);
   try {
     await scorer.ready;
   } catch (error) {
@@ -78,7 +78,6 @@ export function loadModelInThread(location: ModelLocation, options: LoadModelOpt
 }
 
 interface Pending {
-  readonly rows: number;
   resolve(scores: Scores): void;
   reject(error: Error): void;
 }
@@ -86,14 +85,12 @@ interface Pending {
 class WorkerScorer implements ThreadScorer {
   readonly ready: Promise<void>;
   readonly #worker: Worker;
-  readonly #classCount: number;
   readonly #pending = new Map<number, Pending>();
   #nextId = 0;
   #failure: Error | undefined;
 
-  constructor(worker: Worker, classCount: number) {
+  constructor(worker: Worker) {
     this.#worker = worker;
-    this.#classCount = classCount;
     this.ready = new Promise<void>((resolve, reject) => {
       worker.on('message', (reply: ScoringThreadReply) => {
         if (reply.kind === 'ready') resolve();
@@ -119,7 +116,7 @@ class WorkerScorer implements ThreadScorer {
     if (this.#failure) return Promise.reject(this.#failure);
     const id = this.#nextId++;
     return new Promise<Scores>((resolve, reject) => {
-      this.#pending.set(id, { rows: batch.rows, resolve, reject });
+      this.#pending.set(id, { resolve, reject });
       const request: ScoringThreadRequest = {
         id,
         data: batch.data,
@@ -138,22 +135,8 @@ class WorkerScorer implements ThreadScorer {
     const pending = this.#pending.get(reply.id);
     if (!pending) return;
     this.#pending.delete(reply.id);
-    if (reply.kind === 'score-failed') {
-      pending.reject(new ScoringError(reply.message));
-      return;
-    }
-    if (
-      reply.labels.length !== pending.rows ||
-      reply.probabilities.length !== pending.rows * this.#classCount
-    ) {
-      pending.reject(
-        new ScoringError(
-          `the scoring thread answered ${reply.labels.length} labels for ${pending.rows} rows`,
-        ),
-      );
-      return;
-    }
-    pending.resolve({ labels: reply.labels, probabilities: reply.probabilities });
+    if (reply.kind === 'score-failed') pending.reject(new ScoringError(reply.message));
+    else pending.resolve({ labels: reply.labels, probabilities: reply.probabilities });
   }
 
   async close(): Promise<void> {

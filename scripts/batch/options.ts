@@ -45,14 +45,7 @@ Without --run-id or --model-location: the default committed run (model/artifacts
 
 Exit codes: 0 every row scored (or --allow-rejects), 1 finished with rejected rows, 2 usage, input, model or write error.`;
 
-// Own-property lookup only: `--scoring-thread toString` is a usage error, not a function.
-const SCORING_THREAD_MODES: Readonly<Record<string, boolean | 'auto'>> = Object.freeze(
-  Object.assign(Object.create(null) as Record<string, boolean | 'auto'>, {
-    on: true,
-    off: false,
-    auto: 'auto',
-  }),
-);
+const SCORING_THREAD_MODES = ['on', 'off', 'auto'] as const;
 
 /** What the run is told to do. */
 export interface PredictOptions {
@@ -142,11 +135,10 @@ export function parsePredictArgs(
       `--format must be one of ${INPUT_FORMATS.join(', ')}, got ${JSON.stringify(format)}`,
     );
   }
-  const scoringThread = SCORING_THREAD_MODES[values['scoring-thread']];
-  if (scoringThread === undefined) {
+  const scoringThread = values['scoring-thread'];
+  if (!(SCORING_THREAD_MODES as readonly string[]).includes(scoringThread)) {
     throw new PredictUsageError(
-      `--scoring-thread must be one of ${Object.keys(SCORING_THREAD_MODES).join(', ')}, ` +
-        `got ${JSON.stringify(values['scoring-thread'])}`,
+      `--scoring-thread must be one of ${SCORING_THREAD_MODES.join(', ')}, got ${JSON.stringify(scoringThread)}`,
     );
   }
   const rejects = values.rejects;
@@ -170,7 +162,7 @@ export function parsePredictArgs(
     format: format as InputFormat | undefined,
     batchSize: whole('--batch-size', values['batch-size'], DEFAULT_BATCH_ROWS, 1, 1_000_000),
     threads: whole('--threads', values.threads, 1, 1, 64),
-    scoringThread: scoringThread === 'auto' ? cores > 1 : scoringThread,
+    scoringThread: scoringThread === 'auto' ? cores > 1 : scoringThread === 'on',
     allowRejects: values['allow-rejects'],
     endpointUrl: values['endpoint-url'],
     json: values.json,

@@ -12,8 +12,8 @@ import {
   parseFileLocation,
   type OpenedOutput,
 } from '../../functions/adapters/batchFiles';
-import { loadModel, type ReadyModel } from '../../functions/adapters/modelLoader';
-import { loadModelInThread } from '../../functions/adapters/scoringThread';
+import { loadModel, type LoadedModel } from '../../functions/adapters/modelLoader';
+import { loadModelInThread, type ThreadModel } from '../../functions/adapters/scoringThread';
 import { BatchFileError } from '../../functions/batch/errors';
 import type { OutputFormat } from '../../functions/batch/outputs';
 import { scoreFile } from '../../functions/batch/scoreFile';
@@ -84,8 +84,7 @@ export async function runPredict(options: PredictOptions, io: PredictIo): Promis
   const needsS3 = [options.input, options.output, options.rejects ?? '', options.modelLocation ?? ''].some(
     (l) => l.startsWith('s3://'),
   );
-  let model: ReadyModel | undefined;
-  let closeModel: () => Promise<void> = () => Promise.resolve();
+  let model: LoadedModel | ThreadModel | undefined;
   try {
     const input = parseFileLocation(options.input);
     const output = parseFileLocation(options.output);
@@ -94,15 +93,9 @@ export async function runPredict(options: PredictOptions, io: PredictIo): Promis
     if (s3 === undefined && (needsS3 || location.kind === 's3')) s3 = s3ClientFor(options.endpointUrl);
 
     const loadOptions = { intraOpNumThreads: options.threads, ...(s3 ? { s3 } : {}) };
-    if (options.scoringThread) {
-      const loaded = await loadModelInThread(location, loadOptions);
-      closeModel = () => loaded.scorer.close();
-      model = loaded;
-    } else {
-      const loaded = await loadModel(location, loadOptions);
-      closeModel = () => loaded.scorer.session.release();
-      model = loaded;
-    }
+    model = options.scoringThread
+      ? await loadModelInThread(location, loadOptions)
+      : await loadModel(location, loadOptions);
     const opened = await openInput(input, s3);
     outputs.push(await openOutput(output, s3));
     outputs.push(await openOutput(rejects, s3));
@@ -157,9 +150,14 @@ export async function runPredict(options: PredictOptions, io: PredictIo): Promis
     io.stderr.write(`${errorLine(error)}\n`);
     return ExitCode.failed;
   } finally {
-    await closeModel();
+    if (model) await release(model);
     if (io.s3 === undefined) s3?.destroy();
   }
+}
+
+/** Ends the model's session: its thread, or the session on this one. */
+function release(model: LoadedModel | ThreadModel): Promise<void> {
+  return 'close' in model.scorer ? model.scorer.close() : model.scorer.session.release();
 }
 
 /** One line naming what failed: our errors carry their own precise message; anything else is prefixed. */
